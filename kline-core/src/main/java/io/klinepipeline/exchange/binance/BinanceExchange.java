@@ -1,0 +1,44 @@
+package io.klinepipeline.exchange.binance;
+
+import io.klinepipeline.exchange.Exchange;
+import io.klinepipeline.exchange.PayloadParser;
+import io.klinepipeline.exchange.RestKlineApi;
+import io.klinepipeline.exchange.StreamProtocol;
+import io.klinepipeline.exchange.SymbolRules;
+
+/**
+ * Binance spot. Sources: Binance "WebSocket Streams" (kline stream, ping/pong, 24 h limit) and
+ * "Market Data endpoints" (GET /api/v3/klines) of the spot API documentation.
+ */
+public final class BinanceExchange implements Exchange {
+    /** Binance symbols have no separator: BTCUSDT. Base and quote come from configuration. */
+    private static final SymbolRules SYMBOLS = new SymbolRules("", false);
+
+    private final BinanceStreamProtocol stream = new BinanceStreamProtocol();
+    private final BinanceRestKlineApi rest = new BinanceRestKlineApi();
+
+    @Override
+    public String name() {
+        return "binance";
+    }
+
+    @Override
+    public SymbolRules symbols() {
+        return SYMBOLS;
+    }
+
+    @Override
+    public StreamProtocol stream() {
+        return stream;
+    }
+
+    @Override
+    public PayloadParser newPayloadParser(String symbol) {
+        return new BinanceKlineParser(name(), symbol);
+    }
+
+    @Override
+    public RestKlineApi rest() {
+        return rest;
+    }
+}

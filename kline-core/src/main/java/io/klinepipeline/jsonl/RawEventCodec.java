@@ -1,0 +1,108 @@
+package io.klinepipeline.jsonl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klinepipeline.exchange.MalformedPayloadException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The JSONL contract, version 1. One JSON object per line:
+ * <pre>{"v":1,"exchange":"binance","symbol":"BTCUSDT","channel":"kline_1m","received_at":"2026-11-24T10:15:03.123456Z","payload":{...}}</pre>
+ * {@code payload} is the exchange's text frame verbatim. Readers must ignore keys they do not know.
+ */
+public final class RawEventCodec {
+    public static final int VERSION = 1;
+    private static final DateTimeFormatter RECEIVED_AT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /**
+     * One line, without its trailing newline. The frame is checked to be one JSON value and kept
+     * verbatim; line breaks in it can only be insignificant whitespace (JSON strings cannot hold
+     * raw ones), so they become spaces to keep one event per line.
+     *
+     * @throws MalformedPayloadException when the frame is not a single JSON value
+     */
+    public String encode(String exchange, String symbol, String channel, Instant receivedAt, String frameText)
+            throws MalformedPayloadException {
+        try {
+            JsonNode parsed = json.readTree(frameText);
+            if (parsed == null || parsed.isMissingNode()) {
+                throw new MalformedPayloadException("empty frame");
+            }
+        } catch (JsonProcessingException e) {
+            throw new MalformedPayloadException("frame is not JSON: " + e.getOriginalMessage(), e);
+        }
+        String payload = frameText.strip();
+        if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
+            payload = payload.replace('\n', ' ').replace('\r', ' ');
+        }
+        StringBuilder line = new StringBuilder(payload.length() + 160);
+        line.append("{\"v\":").append(VERSION)
+                .append(",\"exchange\":").append(quote(exchange))
+                .append(",\"symbol\":").append(quote(symbol))
+                .append(",\"channel\":").append(quote(channel))
+                .append(",\"received_at\":\"").append(formatReceivedAt(receivedAt)).append('"')
+                .append(",\"payload\":").append(payload)
+                .append('}');
+        return line.toString();
+    }
+
+    /** Decodes one line; throws MalformedPayloadException naming what is wrong. */
+    public RawEvent decode(String line) throws MalformedPayloadException {
+        JsonNode root;
+        try {
+            root = json.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new MalformedPayloadException("line is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedPayloadException("line is not a JSON object");
+        }
+        JsonNode version = root.get("v");
+        if (version == null || !version.isInt() || version.intValue() != VERSION) {
+            throw new MalformedPayloadException("unsupported envelope version " + version + " (expected " + VERSION + ")");
+        }
+        JsonNode payload = root.get("payload");
+        if (payload == null) {
+            throw new MalformedPayloadException("envelope without 'payload'");
+        }
+        String receivedAtText = field(root, "received_at");
+        Instant receivedAt;
+        try {
+            receivedAt = Instant.parse(receivedAtText);
+        } catch (DateTimeParseException e) {
+            throw new MalformedPayloadException("received_at '" + receivedAtText + "' is not an ISO-8601 UTC timestamp");
+        }
+        return new RawEvent(field(root, "exchange"), field(root, "symbol"), field(root, "channel"), receivedAt, payload);
+    }
+
+    /** received_at as written: UTC, always six fractional digits. */
+    public static String formatReceivedAt(Instant instant) {
+        return RECEIVED_AT.format(instant);
+    }
+
+    private static String field(JsonNode root, String name) throws MalformedPayloadException {
+        JsonNode node = root.get(name);
+        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+            throw new MalformedPayloadException("envelope field '" + name + "' missing or not a string");
+        }
+        return node.asText();
+    }
+
+    private String quote(String text) {
+        try {
+            return json.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot quote a string", e);
+        }
+    }
+}
