@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Makes sure a PostgreSQL server is reachable and prints its URL (libpq style) on stdout.
+#
+# - KLINE_DATABASE_URL set: use it as it is (nothing is installed or started).
+# - otherwise: install Debian's PostgreSQL when absent, start the local cluster when it is down,
+#   create the role and database `kline` (password `kline`), and print
+#   postgresql://kline:kline@127.0.0.1:<port>/kline
+# Everything it does is idempotent; messages go to stderr.
+set -euo pipefail
+
+log() { echo "ensure-postgres: $*" >&2; }
+
+if [[ -n "${KLINE_DATABASE_URL:-}" ]]; then
+  echo "$KLINE_DATABASE_URL"
+  exit 0
+fi
+
+PORT="${KLINE_PG_PORT:-5432}"
+
+as_postgres() {
+  if [[ "$(id -un)" == "postgres" ]]; then "$@"; else
+    if command -v runuser >/dev/null; then runuser -u postgres -- "$@"; else su postgres -s /bin/sh -c "$(printf '%q ' "$@")"; fi
+  fi
+}
+
+if ! command -v pg_lsclusters >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [[ "$(id -u)" != "0" ]]; then
+    log "PostgreSQL is not installed and this user cannot install it: install Debian's 'postgresql' package or set KLINE_DATABASE_URL"
+    exit 1
+  fi
+  log "installing Debian's PostgreSQL (apt-get) ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq postgresql >&2
+fi
+
+VERSION="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+if ! pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main"' | grep -q .; then
+  log "creating cluster $VERSION/main on port $PORT"
+  pg_createcluster --port "$PORT" "$VERSION" main >&2
+fi
+CLUSTER_PORT="$(pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main" {print $3}')"
+if ! pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main" {print $4}' | grep -q online; then
+  log "starting cluster $VERSION/main on port $CLUSTER_PORT"
+  pg_ctlcluster "$VERSION" main start >&2
+fi
+for _ in $(seq 1 30); do
+  pg_isready -q -h 127.0.0.1 -p "$CLUSTER_PORT" && break
+  sleep 1
+done
+pg_isready -q -h 127.0.0.1 -p "$CLUSTER_PORT" || { log "PostgreSQL did not become ready on port $CLUSTER_PORT"; exit 1; }
+
+# The role may create databases: the tests give every test class a database of its own.
+as_postgres psql -q -p "$CLUSTER_PORT" -d postgres -v ON_ERROR_STOP=1 >&2 <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kline') THEN
+    CREATE ROLE kline LOGIN PASSWORD 'kline' CREATEDB;
+  END IF;
+END
+$$;
+SQL
+if ! as_postgres psql -tA -p "$CLUSTER_PORT" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'kline'" | grep -q 1; then
+  as_postgres createdb -p "$CLUSTER_PORT" -O kline kline >&2
+fi
+echo "postgresql://kline:kline@127.0.0.1:${CLUSTER_PORT}/kline"
