@@ -26,7 +26,7 @@ public record ExchangeConfig(String name, URI wsUrl, URI restUrl, List<PairConfi
 
     static ExchangeConfig from(String name, ConfigNode node, ExchangeRegistry registry) {
         node.allowOnly("ws_url", "rest_url", "pairs", "canonical");
-        Exchange exchange = registry.find(name).orElseThrow(() -> ConfigNode.error(node.key(""),
+        Exchange exchange = registry.find(name).orElseThrow(() -> ConfigNode.error("exchanges." + name,
                 "unknown exchange '" + name + "' (supported: " + String.join(", ", registry.names()) + ")"));
         URI ws = node.requiredUri("ws_url", Set.of("ws", "wss"));
         URI rest = node.requiredUri("rest_url", Set.of("http", "https"));

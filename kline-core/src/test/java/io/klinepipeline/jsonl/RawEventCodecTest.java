@@ -1,0 +1,68 @@
+package io.klinepipeline.jsonl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.exchange.binance.BinanceExchange;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RawEventCodecTest {
+    private final RawEventCodec codec = new RawEventCodec();
+
+    @Test
+    void writesTheContractLineWithThePayloadVerbatim() throws Exception {
+        String frame = "{\"e\":\"kline\",\"k\":{\"o\":\"0.00000638\",\"big\":12345678901234567890.10}}";
+        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.parse("2026-11-24T10:15:03.123456789Z"), frame);
+
+        assertThat(line).isEqualTo("{\"v\":1,\"exchange\":\"binance\",\"symbol\":\"BTCUSDT\",\"channel\":\"kline_1m\","
+                + "\"received_at\":\"2026-11-24T10:15:03.123456Z\",\"payload\":" + frame + "}");
+        RawEvent decoded = codec.decode(line);
+        assertThat(decoded.receivedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:03.123456Z"));
+        assertThat(decoded.payload().get("k").get("o").asText()).isEqualTo("0.00000638");
+        assertThat(decoded.payload().get("k").get("big").decimalValue()).isEqualByComparingTo("12345678901234567890.10");
+    }
+
+    @Test
+    void keepsOneEventPerLineWhenTheFrameIsPrettyPrinted() throws Exception {
+        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "{\n  \"a\": \"x\\ny\"\r\n}\n");
+        assertThat(line).doesNotContain("\n").doesNotContain("\r");
+        assertThat(codec.decode(line).payload().get("a").asText()).isEqualTo("x\ny");
+        assertThat(line).contains("\"received_at\":\"1970-01-01T00:00:00.000000Z\"");
+    }
+
+    @Test
+    void refusesFramesThatAreNotJson() {
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "pong"))
+                .isInstanceOf(MalformedPayloadException.class);
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "{} {}"))
+                .isInstanceOf(MalformedPayloadException.class);
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, ""))
+                .isInstanceOf(MalformedPayloadException.class);
+    }
+
+    @Test
+    void explainsWhatIsWrongWithABadLine() {
+        assertThatThrownBy(() -> codec.decode("not json")).hasMessageContaining("line is not JSON");
+        assertThatThrownBy(() -> codec.decode("{\"v\":2,\"payload\":{}}")).hasMessageContaining("unsupported envelope version");
+        assertThatThrownBy(() -> codec.decode("{\"v\":1,\"exchange\":\"binance\",\"symbol\":\"X\",\"channel\":\"c\",\"received_at\":\"yesterday\",\"payload\":{}}"))
+                .hasMessageContaining("received_at 'yesterday'");
+        assertThatThrownBy(() -> codec.decode("{\"v\":1,\"exchange\":\"binance\",\"channel\":\"c\",\"received_at\":\"2026-01-01T00:00:00Z\",\"payload\":{}}"))
+                .hasMessageContaining("'symbol' missing");
+    }
+
+    @Test
+    void laysOutHivePartitionsByReceivedHour() {
+        BinanceExchange binance = new BinanceExchange();
+        assertThat(BronzeLayout.hourPrefix(binance, "BTCUSDT", Instant.parse("2026-11-24T09:59:59.999Z")))
+                .isEqualTo("exchange=binance/symbol=BTCUSDT/date=2026-11-24/hour=09/");
+        String name = BronzeLayout.newFileName(Instant.parse("2026-11-24T09:05:03.120Z"), "engine1");
+        assertThat(name).startsWith("20261124T090503120Z-engine1-").endsWith(".jsonl");
+        assertThat(BronzeLayout.isDataFileName(name)).isTrue();
+        assertThat(BronzeLayout.isDataFileName(name + ".tmp")).isFalse();
+        assertThat(BronzeLayout.isDataFileName("../x.jsonl")).isFalse();
+        assertThatThrownBy(() -> BronzeLayout.hourPrefix(binance, "../../etc", Instant.EPOCH))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
