@@ -1,0 +1,59 @@
+# kline-pipeline: the two commands a newcomer runs are `make run` and `make test`.
+# Each installs what it needs (Python virtualenv, Maven build, local PostgreSQL) by itself.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+MVN := mvn -B -ntp
+WORKER_JAR := java-workers/target/kline-worker.jar
+ENGINE_JAR := ingestion-engine/target/kline-engine.jar
+
+.PHONY: help tools venv build test test-java test-python run db migrate engine clean
+
+help:
+	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
+	@echo "make test   - every test, Java (JUnit) and Python (pytest), against a real local PostgreSQL"
+	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
+	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
+	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
+
+# Java 17 and Maven come from Debian's packages when the machine lacks them.
+tools:
+	@command -v java >/dev/null && command -v mvn >/dev/null || { \
+	  echo "installing openjdk-17-jdk-headless and maven (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven; }
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+build: tools
+	$(MVN) -q package -DskipTests
+
+db:
+	@scripts/ensure-postgres.sh
+
+# JUnit needs the database for the loader, migration and job tests; pytest needs the built jar.
+test: tools venv
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	$(MVN) package; \
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-java: tools
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package
+
+test-python: venv
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(VENV)/bin/pytest -q -p no:cacheprovider
+
+run: build venv
+	scripts/run.sh
+
+clean:
+	$(MVN) -q clean
