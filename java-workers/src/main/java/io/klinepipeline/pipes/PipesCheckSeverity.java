@@ -1,0 +1,6 @@
+package io.klinepipeline.pipes;
+
+/** Severity of a failed asset check ({@code AssetCheckSeverity} in Dagster). */
+public enum PipesCheckSeverity {
+    WARN, ERROR
+}

@@ -1,0 +1,81 @@
+package io.klinepipeline.workers.bronze;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.klinepipeline.exchange.Exchange;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The lines one run could not use, kept for inspection rather than dropped: one JSON object per
+ * line, {@code {"source":..,"line":..,"error":..,"text":..}}. The file is created on the first
+ * line, so a clean run leaves nothing behind.
+ */
+final class DeadLetterFile implements Closeable {
+    private static final DateTimeFormatter WINDOW_START =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_AT =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path path;
+    private final ObjectMapper json = new ObjectMapper();
+    private BufferedWriter writer;
+    private long lines;
+
+    DeadLetterFile(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * {@code <dead_letter_dir>/ext-to-bronze/exchange=<ex>/symbol=<segment>/<window start>-<run time>.jsonl}:
+     * the window says what was being loaded, the run time keeps reruns apart.
+     */
+    static Path pathFor(Path deadLetterDir, Exchange exchange, String symbol, TimeWindow window, Instant runAt) {
+        return deadLetterDir.resolve("ext-to-bronze")
+                .resolve("exchange=" + exchange.name())
+                .resolve("symbol=" + exchange.symbols().pathSegment(symbol))
+                .resolve(WINDOW_START.format(window.start()) + "-" + RUN_AT.format(runAt) + ".jsonl");
+    }
+
+    /** Appends one unusable line with where it came from and why it was refused. */
+    void add(String source, long lineNumber, String error, String text) throws IOException {
+        if (writer == null) {
+            Files.createDirectories(path.getParent());
+            writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        }
+        ObjectNode entry = json.createObjectNode()
+                .put("source", source)
+                .put("line", lineNumber)
+                .put("error", error)
+                .put("text", text);
+        writer.write(json.writeValueAsString(entry));
+        writer.write('\n');
+        lines++;
+    }
+
+    long lines() {
+        return lines;
+    }
+
+    /** The file, or null when nothing was written. */
+    Path writtenPath() {
+        return writer == null ? null : path;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (writer != null) {
+            writer.close();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.klinepipeline.workers.bronze;
+
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.exchange.Exchange;
+import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.jsonl.BronzeLayout;
+import io.klinepipeline.jsonl.RawEventCodec;
+import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ext-to-bronze: loads the engine's raw events of one stream into {@code bronze.bronze_ohclv_native}
+ * for the minutes {@code [window.start, window.end)}, replacing the window's earlier websocket rows.
+ * Every update is kept (bronze takes duplicates and unfinished rows by design; silver picks the
+ * final one); unusable lines are dead-lettered and never stop the load.
+ */
+public final class ExtToBronzeJob {
+    /**
+     * A minute's closing update (Binance {@code x:true}) arrives just after the minute, so the last
+     * minute's close is in the files after the window: read that long past its end.
+     */
+    static final Duration LATE_CLOSE_GRACE = Duration.ofMinutes(5);
+    /** Hour folders are listed this far past the window's end, for those late closes. */
+    static final Duration SPILL_OVER = Duration.ofHours(1);
+
+    private static final Logger log = LoggerFactory.getLogger(ExtToBronzeJob.class);
+
+    private final PipelineConfig config;
+    private final ExchangeRegistry exchanges;
+    private final Database database;
+    private final JsonlObjectSource source;
+    private final Clock clock;
+    private final RawEventCodec codec = new RawEventCodec();
+
+    /**
+     * @param source where the JSONL objects are read (see {@link JsonlSourceFactory}); the caller closes it
+     * @param clock names the run's dead-letter file
+     */
+    public ExtToBronzeJob(PipelineConfig config, ExchangeRegistry exchanges, Database database, JsonlObjectSource source,
+            Clock clock) {
+        this.config = config;
+        this.exchanges = exchanges;
+        this.database = database;
+        this.source = source;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads one window of one stream.
+     *
+     * @throws io.klinepipeline.config.ConfigException when the exchange or symbol is not configured
+     */
+    public ExtToBronzeReport run(String exchangeName, String symbol, TimeWindow window) throws Exception {
+        config.pair(exchangeName, symbol);
+        Exchange exchange = exchanges.get(exchangeName);
+        String stream = "ext-to-bronze " + exchangeName + "/" + symbol + " " + window;
+        Instant runAt = clock.instant();
+
+        List<HourObject> objects = list(exchange, symbol, window);
+        if (objects.isEmpty()) {
+            // No source at all is not "the window was empty": files may have been pruned locally
+            // or not uploaded yet, so keep what bronze already has rather than delete it.
+            log.warn("{}: no objects in {}; existing bronze rows left in place", stream, source);
+            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0);
+        }
+        log.info("{}: reading {} objects from {}", stream, objects.size(), source);
+
+        Path deadLetterPath = DeadLetterFile.pathFor(config.storage().deadLetterDir(), exchange, symbol, window, runAt);
+        ExtToBronzeReport report;
+        try (DeadLetterFile deadLetters = new DeadLetterFile(deadLetterPath);
+                BronzeWindowLoad load = BronzeWindowLoad.begin(database, exchangeName, symbol, window)) {
+            WindowReplay replay = new WindowReplay(exchangeName, symbol, window, window.end().plus(LATE_CLOSE_GRACE),
+                    source, codec, exchange.newPayloadParser(symbol), load::add, deadLetters, stream);
+            for (HourObject object : objects) {
+                replay.read(object.name(), object.hour());
+            }
+            long loaded = load.commit();
+            WindowCoverage coverage = replay.coverage();
+            report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(),
+                    deadLetters.lines(), coverage.firstMinute(), coverage.lastMinute(), coverage.finalMinutes(),
+                    deadLetters.writtenPath(), window.minutes(), coverage.minutesWithRows(), replay.partialLines());
+        }
+        if (report.deadLettered() > 0) {
+            log.warn("{}: {} unusable lines dead-lettered to {}", stream, report.deadLettered(), report.deadLetterFile());
+        }
+        log.info("{}: {}", stream, report.summary());
+        return report;
+    }
+
+    /** The data objects of every hour folder from the window's start to the spill-over's end, in read order. */
+    private List<HourObject> list(Exchange exchange, String symbol, TimeWindow window) throws IOException {
+        List<HourObject> objects = new ArrayList<>();
+        Instant until = window.end().plus(SPILL_OVER);
+        for (Instant hour = window.start().truncatedTo(ChronoUnit.HOURS); hour.isBefore(until); hour = hour.plus(1, ChronoUnit.HOURS)) {
+            for (String name : source.dataObjects(BronzeLayout.hourPrefix(exchange, symbol, hour))) {
+                objects.add(new HourObject(name, hour));
+            }
+        }
+        return objects;
+    }
+
+    private record HourObject(String name, Instant hour) {}
+}

@@ -1,0 +1,49 @@
+package io.klinepipeline.workers.bronze;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * What one ext-to-bronze run did.
+ *
+ * @param objects JSONL objects opened
+ * @param lines complete lines read (up to the grace limit after the window)
+ * @param rowsLoaded bronze rows inserted: every update of every minute in the window
+ * @param rowsReplaced earlier websocket rows of the window that the load deleted
+ * @param deadLettered lines refused and written to {@code deadLetterFile}
+ * @param firstMinute first minute with a row, or null when nothing loaded
+ * @param lastMinute last minute with a row, or null when nothing loaded
+ * @param finalMinutes minutes with a final row (the exchange's closing update)
+ * @param deadLetterFile the run's dead-letter file, or null when nothing was refused
+ * @param windowMinutes minutes in the window
+ * @param minutesWithRows minutes with at least one row
+ * @param partialLinesIgnored objects ending in an unterminated line (a local file still being written)
+ */
+public record ExtToBronzeReport(
+        long objects,
+        long lines,
+        long rowsLoaded,
+        long rowsReplaced,
+        long deadLettered,
+        Instant firstMinute,
+        Instant lastMinute,
+        long finalMinutes,
+        Path deadLetterFile,
+        long windowMinutes,
+        long minutesWithRows,
+        long partialLinesIgnored) {
+
+    /** Minutes of the window that silver cannot take from this load yet: no closing update seen. */
+    public long minutesWithoutFinal() {
+        return windowMinutes - finalMinutes;
+    }
+
+    /** One line for a shell user or a log. */
+    public String summary() {
+        return objects + " objects, " + lines + " lines -> " + rowsLoaded + " rows (replaced " + rowsReplaced + "); "
+                + (firstMinute == null ? "no minutes" : "minutes " + firstMinute + " .. " + lastMinute)
+                + ", " + finalMinutes + "/" + windowMinutes + " final; "
+                + deadLettered + " dead-lettered" + (deadLetterFile == null ? "" : " to " + deadLetterFile)
+                + (partialLinesIgnored == 0 ? "" : "; " + partialLinesIgnored + " unterminated last lines ignored");
+    }
+}

@@ -1,0 +1,175 @@
+package io.klinepipeline.workers.bronze;
+
+import io.klinepipeline.exchange.Candle;
+import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.exchange.PayloadParser;
+import io.klinepipeline.jsonl.RawEvent;
+import io.klinepipeline.jsonl.RawEventCodec;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays one stream's objects, in received order, through one payload parser, and hands every
+ * candle of the window to the sink. One instance per run: it holds the run's parser state and counts.
+ *
+ * <p>Unusable lines go to the dead-letter file of the window they were received in, so that runs
+ * over adjacent windows (which read into each other's first minutes for late closes) report each
+ * line once. A line's time is its own {@code received_at}, else that of the last good line before
+ * it in the same file; a line with neither counts for every window its hour folder overlaps.
+ */
+final class WindowReplay {
+    private static final Logger log = LoggerFactory.getLogger(WindowReplay.class);
+
+    /** Where in-window candles go, with the time they were received. */
+    interface CandleSink {
+        void accept(Candle candle, Instant receivedAt) throws IOException;
+    }
+
+    private final String exchange;
+    private final String symbol;
+    private final TimeWindow window;
+    private final Instant readUntil;
+    private final JsonlObjectSource source;
+    private final RawEventCodec codec;
+    private final PayloadParser parser;
+    private final CandleSink sink;
+    private final DeadLetterFile deadLetters;
+    private final WindowCoverage coverage;
+    private final String stream;
+    private long objects;
+    private long lines;
+    private long rows;
+    private long partialLines;
+
+    /**
+     * @param readUntil a file is read up to its first line received after this instant
+     * @param stream the stream's identity for log lines
+     */
+    WindowReplay(String exchange, String symbol, TimeWindow window, Instant readUntil, JsonlObjectSource source,
+            RawEventCodec codec, PayloadParser parser, CandleSink sink, DeadLetterFile deadLetters, String stream) {
+        this.exchange = exchange;
+        this.symbol = symbol;
+        this.window = window;
+        this.readUntil = readUntil;
+        this.source = source;
+        this.codec = codec;
+        this.parser = parser;
+        this.sink = sink;
+        this.deadLetters = deadLetters;
+        this.coverage = new WindowCoverage(window);
+        this.stream = stream;
+    }
+
+    /** Reads one object of the hour folder {@code folderHour}. */
+    void read(String object, Instant folderHour) throws IOException {
+        objects++;
+        String location = source.describe(object);
+        boolean folderInWindow = folderHour.isBefore(window.end())
+                && folderHour.plus(1, ChronoUnit.HOURS).isAfter(window.start());
+        Instant lastReceived = null;
+        log.debug("{}: reading {}", stream, location);
+        try (CompleteLineReader reader = source.openLines(object)) {
+            CompleteLineReader.Line line;
+            while ((line = next(reader, location)) != null) {
+                if (line.truncated()) {
+                    lines++;
+                    refuse(location, line, lastReceived, folderInWindow,
+                            "line longer than " + CompleteLineReader.MAX_LINE_BYTES + " bytes; text cut to that length");
+                    continue;
+                }
+                RawEvent event;
+                try {
+                    event = codec.decode(line.text());
+                } catch (MalformedPayloadException e) {
+                    lines++;
+                    refuse(location, line, lastReceived, folderInWindow, e.getMessage());
+                    continue;
+                }
+                if (event.receivedAt().isAfter(readUntil)) {
+                    // Files hold events in received order: nothing after this line can be for the window.
+                    log.debug("{}: stopped reading {} at line {}, received {}", stream, location, line.number(), event.receivedAt());
+                    return;
+                }
+                lines++;
+                lastReceived = event.receivedAt();
+                accept(location, line, event);
+            }
+            if (reader.endedInPartialLine()) {
+                partialLines++;
+                log.info("{}: ignored the unterminated last line of {} (a file still being written)", stream, location);
+            }
+        }
+    }
+
+    private CompleteLineReader.Line next(CompleteLineReader reader, String location) throws IOException {
+        try {
+            return reader.next();
+        } catch (IOException e) {
+            throw new IOException("cannot read " + location + " after line " + lines + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void accept(String location, CompleteLineReader.Line line, RawEvent event) throws IOException {
+        if (!exchange.equals(event.exchange()) || !symbol.equals(event.symbol())) {
+            refuse(location, line, event.receivedAt(), true, "envelope is for " + event.exchange() + "/" + event.symbol()
+                    + ", but the file is in the folder of " + exchange + "/" + symbol);
+            return;
+        }
+        List<Candle> candles;
+        try {
+            candles = parser.parse(event.payload(), event.receivedAt());
+        } catch (MalformedPayloadException e) {
+            refuse(location, line, event.receivedAt(), true, e.getMessage());
+            return;
+        }
+        for (Candle candle : candles) {
+            if (coverage.contains(candle.intervalStart())) {
+                sink.accept(candle, event.receivedAt());
+                coverage.add(candle);
+                rows++;
+            }
+        }
+    }
+
+    /**
+     * @param receivedAt the line's time, or null when unknown
+     * @param inWindowIfUnknown whether to keep an unknown-time line
+     */
+    private void refuse(String location, CompleteLineReader.Line line, Instant receivedAt, boolean inWindowIfUnknown,
+            String error) throws IOException {
+        boolean ours = receivedAt == null
+                ? inWindowIfUnknown
+                : !receivedAt.isBefore(window.start()) && receivedAt.isBefore(window.end());
+        if (ours) {
+            deadLetters.add(location, line.number(), error, line.text());
+        } else {
+            log.debug("{}: {} line {} is refused ({}) but belongs to another window's dead letters",
+                    stream, location, line.number(), error);
+        }
+    }
+
+    long objects() {
+        return objects;
+    }
+
+    long lines() {
+        return lines;
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    long partialLines() {
+        return partialLines;
+    }
+
+    WindowCoverage coverage() {
+        return coverage;
+    }
+}

@@ -1,0 +1,67 @@
+package io.klinepipeline.workers.cli;
+
+import io.klinepipeline.config.ConfigException;
+import io.klinepipeline.workers.rest.RestFetchException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import org.flywaydb.core.api.FlywayException;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns a failure into one clear line on stderr and a distinct exit code, so a shell user and
+ * Dagster both see why a run failed. The stack trace goes to the log at DEBUG.
+ */
+final class FailureExitCodes implements IExecutionExceptionHandler {
+    static final int UNEXPECTED = 1;
+    static final int USAGE = 2;
+    static final int DATABASE = 3;
+    static final int UPSTREAM = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(FailureExitCodes.class);
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+        int code = exitCode(e);
+        cmd.getErr().println(cmd.getCommandName() + ": " + describe(e));
+        cmd.getErr().flush();
+        LOG.debug("failure details", e);
+        return code;
+    }
+
+    static int exitCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigException || t instanceof UsageException || t instanceof IllegalArgumentException) {
+                return USAGE;
+            }
+            if (t instanceof SQLException || t instanceof DataAccessException || t instanceof FlywayException) {
+                return DATABASE;
+            }
+            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof RestFetchException
+                    || t.getClass().getName().startsWith("software.amazon.awssdk")) {
+                return UPSTREAM;
+            }
+        }
+        return UNEXPECTED;
+    }
+
+    /** One line: the failure's own message and, when it adds something, its cause's (first lines only). */
+    static String describe(Throwable e) {
+        String message = firstLine(e);
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(firstLine(cause))) {
+            message = message + " (" + firstLine(cause) + ")";
+        }
+        return message;
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).strip();
+    }
+}

@@ -1,0 +1,49 @@
+package io.klinepipeline.workers.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kline-worker}: the root command holds only the options every subcommand shares. */
+@Command(
+        name = "kline-worker",
+        mixinStandardHelpOptions = true,
+        versionProvider = WorkerVersion.class,
+        description = {
+            "Turns raw exchange events into the bronze and silver PostgreSQL tables. Run a subcommand from a shell with --start/--end, or let Dagster launch it through Dagster Pipes, which passes the window and the asset's exchange and symbol.",
+            "",
+            "Database: env KLINE_DATABASE_URL (postgresql://user:pw@host:port/db or a JDBC URL); default: the local server of `make run`, postgresql://kline:***@127.0.0.1:5432/kline."
+        },
+        subcommands = {
+            ExtToBronzeCommand.class,
+            BronzeRestCommand.class,
+            SilverCommand.class,
+            MigrateCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 done, 1 unexpected failure, 2 bad usage or configuration, 3 database unreachable or failing, 4 exchange or object store failing. The reason is printed as one line on stderr."
+        })
+public final class KlineWorker {
+
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            defaultValue = "${env:KLINE_PIPELINE_CONFIG:-pipeline.yaml}",
+            description = "pipeline.yaml to read (default: env KLINE_PIPELINE_CONFIG, else ./pipeline.yaml). Example: --config /etc/kline/pipeline.yaml")
+    Path config;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by main and the tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new KlineWorker());
+        cli.setExecutionExceptionHandler(new FailureExitCodes());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+}

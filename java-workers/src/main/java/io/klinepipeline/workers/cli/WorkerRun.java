@@ -1,0 +1,149 @@
+package io.klinepipeline.workers.cli;
+
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.pipes.MetadataValue;
+import io.klinepipeline.pipes.Pipes;
+import io.klinepipeline.pipes.PipesContextData;
+import io.klinepipeline.pipes.PipesLogLevel;
+import io.klinepipeline.pipes.PipesSession;
+import io.klinepipeline.pipes.PipesTimeWindow;
+import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.db.DatabaseUrl;
+import io.klinepipeline.workers.db.Migrations;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every subcommand does around its job: open the Pipes session (a no-op from a shell), read
+ * pipeline.yaml, resolve the window and the stream, migrate the database, and report the outcome
+ * (materialization metadata on success, {@code closed} with the exception on failure).
+ */
+final class WorkerRun implements AutoCloseable {
+    /** Extras the Dagster assets pass: the window (so partition ranges work), the exchange and the symbol. */
+    static final String EXTRA_WINDOW_START = "window_start";
+    static final String EXTRA_WINDOW_END = "window_end";
+    static final String EXTRA_EXCHANGE = "exchange";
+    static final String EXTRA_SYMBOL = "symbol";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRun.class);
+
+    private final PipesSession session;
+    private final Path configPath;
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private PipelineConfig config;
+
+    private WorkerRun(PipesSession session, Path configPath, Map<String, String> env, PrintWriter out) {
+        this.session = session;
+        this.configPath = configPath;
+        this.env = env;
+        this.out = out;
+    }
+
+    static WorkerRun start(KlineWorker root, Map<String, String> env, PrintWriter out) {
+        return new WorkerRun(Pipes.open(env), root.config, env, out);
+    }
+
+    /** The body of a subcommand: does the work and returns the materialization metadata. */
+    @FunctionalInterface
+    interface Body {
+        Map<String, MetadataValue> run() throws Exception;
+    }
+
+    /** Runs the body and reports; a failure is reported through Pipes and rethrown for the exit code. */
+    int execute(String what, Body body) throws Exception {
+        Map<String, MetadataValue> metadata;
+        try {
+            metadata = body.run();
+        } catch (Exception | Error e) {
+            session.close(e);
+            throw e;
+        }
+        if (session.isActive()) {
+            session.reportAssetMaterialization(null, metadata, null);
+        }
+        out.println(what + " done");
+        metadata.forEach((name, value) -> out.println("  " + name + ": " + value.rawValue()));
+        out.flush();
+        session.close();
+        return 0;
+    }
+
+    PipelineConfig config() {
+        if (config == null) {
+            config = PipelineConfig.load(configPath, registry());
+        }
+        return config;
+    }
+
+    ExchangeRegistry registry() {
+        return ExchangeRegistry.standard();
+    }
+
+    /** The window: Pipes extras first (set for single partitions and ranges), then the partition window, then --start/--end. */
+    TimeWindow window(WindowOptions options) {
+        if (session.isActive()) {
+            PipesContextData context = session.context();
+            Optional<String> start = extra(context, EXTRA_WINDOW_START);
+            Optional<String> end = extra(context, EXTRA_WINDOW_END);
+            if (start.isPresent() && end.isPresent()) {
+                return TimeWindow.parse(start.get(), end.get());
+            }
+            PipesTimeWindow partition = context.partitionTimeWindow();
+            if (partition != null) {
+                return new TimeWindow(partition.start(), partition.end());
+            }
+        }
+        if (options.start == null || options.end == null) {
+            throw new UsageException("a window is required: pass --start and --end (ISO-8601 UTC, end exclusive),"
+                    + " e.g. --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z");
+        }
+        return TimeWindow.parse(options.start, options.end);
+    }
+
+    /** An option's value, else the Pipes extra of that name, else a usage error naming the option. */
+    String required(String optionValue, String extraName, String optionName) {
+        if (optionValue != null && !optionValue.isBlank()) {
+            return optionValue;
+        }
+        if (session.isActive()) {
+            Optional<String> extra = extra(session.context(), extraName);
+            if (extra.isPresent()) {
+                return extra.get();
+            }
+        }
+        throw new UsageException(optionName + " is required");
+    }
+
+    /** The database, with pending migrations applied first. */
+    Database migratedDatabase() {
+        Database database = new Database(DatabaseUrl.fromEnvironment(env));
+        int applied = new Migrations(database).apply();
+        if (applied > 0) {
+            log("applied " + applied + " migration(s) to " + database.url());
+        }
+        return database;
+    }
+
+    void log(String message) {
+        LOG.info(message);
+        if (session.isActive()) {
+            session.log(PipesLogLevel.INFO, message);
+        }
+    }
+
+    private static Optional<String> extra(PipesContextData context, String name) {
+        return Optional.ofNullable(context.extraString(name)).filter(s -> !s.isBlank());
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

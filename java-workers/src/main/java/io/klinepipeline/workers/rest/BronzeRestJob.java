@@ -1,0 +1,161 @@
+package io.klinepipeline.workers.rest;
+
+import io.klinepipeline.config.ExchangeConfig;
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.exchange.Candle;
+import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.exchange.RestKlineApi;
+import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * bronze-rest: fills the minutes of a window that have no final bronze row with candles from the
+ * exchange's REST history, and records the minutes the exchange has no candle for.
+ */
+public final class BronzeRestJob {
+    private static final Logger LOG = LoggerFactory.getLogger(BronzeRestJob.class);
+    /**
+     * An exchange may publish a minute's candle a little after the minute ends; only a minute that
+     * ended this long before the fetch and still has no candle is recorded as empty.
+     */
+    static final Duration EMPTY_AFTER = Duration.ofMinutes(2);
+
+    private final PipelineConfig config;
+    private final ExchangeRegistry registry;
+    private final Database database;
+    private final HttpClient http;
+    private final Clock clock;
+    private final BronzeRestOptions options;
+    private final Sleeper sleeper;
+
+    public BronzeRestJob(PipelineConfig config, ExchangeRegistry registry, Database database, HttpClient http, Clock clock,
+            BronzeRestOptions options) {
+        this(config, registry, database, http, clock, options, Sleeper.real());
+    }
+
+    public BronzeRestJob(PipelineConfig config, ExchangeRegistry registry, Database database, HttpClient http, Clock clock,
+            BronzeRestOptions options, Sleeper sleeper) {
+        this.config = config;
+        this.registry = registry;
+        this.database = database;
+        this.http = http;
+        this.clock = clock;
+        this.options = options;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Finds the window's missing minutes for one configured exchange and native symbol, fetches and
+     * stores them. If a request fails for good, what was fetched before it is still stored, then
+     * the {@link RestFetchException} propagates; a new run continues with what is left.
+     *
+     * @throws io.klinepipeline.config.ConfigException if the exchange or symbol is not configured
+     * @throws RestFetchException if the exchange refuses, with the URL, the status and when to retry
+     */
+    public BronzeRestReport run(String exchange, String symbol, TimeWindow window) throws Exception {
+        config.pair(exchange, symbol);
+        ExchangeConfig exchangeConfig = config.exchange(exchange);
+        RestKlineApi rest = registry.get(exchange).rest();
+        String stream = exchange + " " + symbol;
+        Instant now = clock.instant();
+
+        List<Instant> missing;
+        try (Connection connection = database.connect()) {
+            missing = GapFinder.missingMinutes(Database.dsl(connection), exchange, symbol, window, now);
+        }
+        if (missing.isEmpty()) {
+            LOG.info("{}: no missing minutes in {}", stream, window);
+            return BronzeRestReport.nothingMissing();
+        }
+        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(missing, rest.maxCandlesPerRequest());
+        LOG.info("{}: {} missing minutes in {}, {} requests", stream, missing.size(), window, ranges.size());
+
+        KlineFetcher fetcher = new KlineFetcher(http, rest, clock, sleeper, options, stream);
+        List<RestFillWriter.Fill> fills = new ArrayList<>();
+        List<RestFillWriter.EmptyMinute> empties = new ArrayList<>();
+        Set<Instant> resolved = new HashSet<>();
+        Exception failure = null;
+        try {
+            Duration pause = Duration.ZERO;
+            for (KlineRequestPlan.Range range : ranges) {
+                URI uri = rest.klinesRequest(exchangeConfig.restUrl(), symbol, range.from(), range.toExclusive());
+                fetcher.pause(pause, uri);
+                KlineFetcher.Response response = fetcher.fetch(uri, symbol);
+                classify(range, response, fills, empties, resolved);
+                pause = response.pauseBeforeNext();
+            }
+        } catch (RestFetchException | InterruptedException e) {
+            failure = e;
+        }
+
+        RestFillWriter.Written written;
+        try {
+            written = new RestFillWriter(database).write(exchange, symbol, fills, empties);
+        } catch (SQLException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+                throw failure;
+            }
+            throw e;
+        }
+        List<Instant> stillMissing = missing.stream().filter(m -> !resolved.contains(m)).toList();
+        BronzeRestReport report = new BronzeRestReport(missing.size(), written.filled().size(), stillMissing.size(),
+                fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited());
+        if (failure != null) {
+            LOG.warn("{}: stopped early by a failure; stored what was fetched before it: {}", stream, report.summary());
+            if (failure instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw failure;
+        }
+        LOG.info("{}: {}", stream, report.summary());
+        return report;
+    }
+
+    /**
+     * Keeps the response's final candles for minutes that were missing (never the still-open minute,
+     * never minutes the request did not ask for), and notes the asked-for minutes it had no candle for.
+     */
+    private static void classify(KlineRequestPlan.Range range, KlineFetcher.Response response, List<RestFillWriter.Fill> fills,
+            List<RestFillWriter.EmptyMinute> empties, Set<Instant> resolved) {
+        Set<Instant> asked = Set.copyOf(range.missing());
+        Map<Instant, Candle> byMinute = new LinkedHashMap<>();
+        Set<Instant> answered = new HashSet<>();
+        for (Candle candle : response.candles()) {
+            if (candle.intervalSeconds() != GapFinder.MINUTE_SECONDS || !asked.contains(candle.intervalStart())) {
+                continue;
+            }
+            answered.add(candle.intervalStart());
+            if (candle.isFinal()) {
+                byMinute.put(candle.intervalStart(), candle);
+            }
+        }
+        for (Candle candle : byMinute.values()) {
+            fills.add(new RestFillWriter.Fill(candle, response.fetchedAt()));
+            resolved.add(candle.intervalStart());
+        }
+        Instant emptyBefore = response.fetchedAt().minus(EMPTY_AFTER);
+        for (Instant minute : range.missing()) {
+            boolean endedLongEnoughAgo = !minute.plusSeconds(GapFinder.MINUTE_SECONDS).isAfter(emptyBefore);
+            if (!answered.contains(minute) && endedLongEnoughAgo) {
+                empties.add(new RestFillWriter.EmptyMinute(minute, response.fetchedAt()));
+                resolved.add(minute);
+            }
+        }
+    }
+}

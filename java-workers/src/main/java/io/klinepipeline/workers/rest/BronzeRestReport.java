@@ -1,0 +1,48 @@
+package io.klinepipeline.workers.rest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one bronze-rest run did for one exchange, symbol and window.
+ *
+ * @param missing minutes already over that had no final bronze row and were not known to be empty
+ * @param filled final REST candles inserted into bronze
+ * @param stillMissing missing minutes that are still missing: the exchange has no candle yet for a
+ *     minute that ended less than 2 minutes before the fetch, or the run failed before asking for it
+ * @param requests HTTP requests sent, retries included (each one counts against the exchange's limits)
+ * @param checkedEmpty minutes the exchange returned no candle for, recorded in bronze.rest_checked_minutes
+ * @param stillMissingMinutes the first {@link #MINUTES_LISTED} still-missing minutes, oldest first
+ * @param retries requests repeated after the exchange asked to wait (429, 418, 5xx) or the network failed
+ * @param waited all the time this run slept: retries and the pauses the exchange's rate limits advised
+ */
+public record BronzeRestReport(
+        long missing,
+        long filled,
+        long stillMissing,
+        long requests,
+        long checkedEmpty,
+        List<Instant> stillMissingMinutes,
+        long retries,
+        Duration waited) {
+
+    /** At most this many still-missing minutes are listed; {@code stillMissing} has the full count. */
+    public static final int MINUTES_LISTED = 100;
+
+    public BronzeRestReport {
+        stillMissingMinutes = List.copyOf(stillMissingMinutes.size() > MINUTES_LISTED
+                ? stillMissingMinutes.subList(0, MINUTES_LISTED) : stillMissingMinutes);
+    }
+
+    static BronzeRestReport nothingMissing() {
+        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO);
+    }
+
+    /** One line for a log or a shell. */
+    public String summary() {
+        return "missing " + missing + ", filled " + filled + ", checked empty " + checkedEmpty + ", still missing "
+                + stillMissing + (stillMissingMinutes.isEmpty() ? "" : " (first " + stillMissingMinutes.get(0) + ")")
+                + "; " + requests + " requests, " + retries + " retries, waited " + waited.toSeconds() + " s";
+    }
+}

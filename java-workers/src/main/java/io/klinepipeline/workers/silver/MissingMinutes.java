@@ -1,0 +1,72 @@
+package io.klinepipeline.workers.silver;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.val;
+import static org.jooq.impl.DSL.values;
+
+import io.klinepipeline.config.PipelineConfig.Listing;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record2;
+import org.jooq.RowN;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Per exchange listing a pair: the minutes of a window that are over and have no final bronze row
+ * under any of that exchange's symbols for the pair. One query for all exchanges.
+ */
+final class MissingMinutes {
+    private static final int MINUTE_SECONDS = 60;
+
+    private MissingMinutes() {}
+
+    /** Every listed exchange, in listing order, with its count (0 included). */
+    static Map<String, Long> byExchange(DSLContext dsl, List<Listing> listings, TimeWindow window, Instant now) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        listings.forEach(l -> out.put(l.exchange(), 0L));
+
+        Table<?> listing = values(listings.stream()
+                .map(l -> row(List.of(val(l.exchange()), val(l.pair().symbol()))))
+                .toArray(RowN[]::new)).as("l", "exchange", "symbol");
+        Table<?> exchanges = values(out.keySet().stream().map(e -> row(List.of(val(e)))).toArray(RowN[]::new)).as("e", "exchange");
+        Table<?> minutes = table("generate_series({0}, {1}, interval '1 minute')",
+                val(window.start(), SQLDataType.INSTANT),
+                val(window.end().minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)).as("m", "minute");
+
+        Field<String> exchange = field(name("e", "exchange"), SQLDataType.VARCHAR);
+        Field<Instant> minute = field(name("m", "minute"), SQLDataType.INSTANT);
+        Field<String> listingExchange = field(name("l", "exchange"), SQLDataType.VARCHAR);
+        Field<String> listingSymbol = field(name("l", "symbol"), SQLDataType.VARCHAR);
+        Field<String> bExchange = field(name("b", "exchange"), SQLDataType.VARCHAR);
+        Field<String> bSymbol = field(name("b", "symbol"), SQLDataType.VARCHAR);
+
+        for (Record2<String, Integer> r : dsl.select(exchange, DSL.count())
+                .from(exchanges)
+                .crossJoin(minutes)
+                // interval_end <= now: the still-open minute is not missing yet.
+                .where(minute.le(val(now.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
+                .andNotExists(selectOne()
+                        .from(table(name("bronze", "bronze_ohclv_native")).as("b"))
+                        .join(listing).on(listingExchange.eq(bExchange), listingSymbol.eq(bSymbol))
+                        .where(bExchange.eq(exchange),
+                                field(name("b", "interval_seconds"), SQLDataType.INTEGER).eq(MINUTE_SECONDS),
+                                field(name("b", "interval_start"), SQLDataType.INSTANT).eq(minute),
+                                field(name("b", "is_final"), SQLDataType.BOOLEAN).isTrue()))
+                .groupBy(exchange)
+                .fetch()) {
+            out.put(r.value1(), r.value2().longValue());
+        }
+        return out;
+    }
+}

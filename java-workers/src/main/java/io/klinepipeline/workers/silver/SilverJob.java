@@ -1,0 +1,63 @@
+package io.klinepipeline.workers.silver;
+
+import io.klinepipeline.config.CanonicalPair;
+import io.klinepipeline.config.ConfigException;
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.config.PipelineConfig.Listing;
+import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * silver: merges the final bronze minutes of one canonical pair, from every exchange that lists
+ * it, into silver.fact_ohlcv (one row per exchange and minute, by {@link SilverReport#SELECTION_RULE}).
+ */
+public final class SilverJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SilverJob.class);
+
+    private final PipelineConfig config;
+    private final Database database;
+    private final Clock clock;
+
+    public SilverJob(PipelineConfig config, Database database, Clock clock) {
+        this.config = config;
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /**
+     * Merges the window in one transaction and counts the minutes still missing per exchange.
+     *
+     * @throws ConfigException if no configured exchange lists the pair
+     */
+    public SilverReport run(CanonicalPair pair, TimeWindow window) throws SQLException {
+        List<Listing> listings = config.listings(pair);
+        if (listings.isEmpty()) {
+            throw new ConfigException("pair " + pair + " is not configured for any exchange in pipeline.yaml"
+                    + " (add it to an exchange's pairs, with its canonical name)");
+        }
+        Instant now = clock.instant();
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try {
+                SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, window);
+                Map<String, Long> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, now);
+                connection.commit();
+                SilverReport report = new SilverReport(counts.candidates(), counts.inserted(), counts.updated(),
+                        counts.candidates() - counts.inserted() - counts.updated(), missing);
+                LOG.info("silver {} {}: {}", pair, window, report.summary());
+                return report;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+}

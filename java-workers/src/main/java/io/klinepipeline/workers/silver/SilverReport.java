@@ -1,0 +1,33 @@
+package io.klinepipeline.workers.silver;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one silver run did for one canonical pair and window.
+ *
+ * @param candidates (exchange, interval, minute) keys that had at least one final bronze row: one chosen row each
+ * @param inserted chosen rows new to silver.fact_ohlcv
+ * @param updated chosen rows that replaced a different silver row
+ * @param unchanged chosen rows silver already held exactly
+ * @param missingMinutesByExchange per configured exchange of the pair, in config order: minutes of
+ *     the window already over with no final bronze row (including minutes bronze-rest found empty)
+ */
+public record SilverReport(long candidates, long inserted, long updated, long unchanged, Map<String, Long> missingMinutesByExchange) {
+
+    /** How silver picks one final bronze row per exchange, interval and minute; see {@link SilverMerge}. */
+    public static final String SELECTION_RULE = "final bronze rows only; websocket over rest; then the latest ingestion_ts;"
+            + " then the greatest volume; then the native symbol, close, open, high, low, quote_volume, trade_count, vwap"
+            + " ascending";
+
+    public SilverReport {
+        missingMinutesByExchange = Collections.unmodifiableMap(new LinkedHashMap<>(missingMinutesByExchange));
+    }
+
+    /** One line for a log or a shell, with the selection rule. */
+    public String summary() {
+        return candidates + " candidates: " + inserted + " inserted, " + updated + " updated, " + unchanged
+                + " unchanged; missing minutes " + missingMinutesByExchange + "; rule: " + SELECTION_RULE;
+    }
+}

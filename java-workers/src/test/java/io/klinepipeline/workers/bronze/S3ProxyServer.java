@@ -1,0 +1,67 @@
+package io.klinepipeline.workers.bronze;
+
+import io.klinepipeline.config.S3Config;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** An in-process S3 (S3Proxy over jclouds' in-memory "transient" store) on a free loopback port. */
+final class S3ProxyServer implements AutoCloseable {
+    private static final String ACCESS_KEY = "test-access";
+    private static final String SECRET_KEY = "test-secret";
+
+    private final BlobStoreContext store;
+    private final S3Proxy proxy;
+    private final URI endpoint;
+
+    S3ProxyServer() throws Exception {
+        store = ContextBuilder.newBuilder("transient").credentials("identity", "credential").buildView(BlobStoreContext.class);
+        proxy = S3Proxy.builder()
+                .blobStore(store.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("S3Proxy did not start within 30 s (state " + proxy.getState() + ")");
+            }
+            Thread.sleep(10);
+        }
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /** storage.s3 as a user would configure it for this store. */
+    S3Config config(String bucket, String prefix) {
+        return new S3Config(true, bucket, prefix, endpoint, "us-east-1", true);
+    }
+
+    /** A client built the way the job builds its own (S3ClientFactory), with this store's credentials. */
+    S3Client client() {
+        return S3ClientFactory.create(config("unused", ""), credentials());
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    @Override
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop S3Proxy", e);
+        } finally {
+            store.close();
+        }
+    }
+}
