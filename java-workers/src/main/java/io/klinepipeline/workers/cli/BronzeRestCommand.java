@@ -42,7 +42,7 @@ final class BronzeRestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, System.getenv(), spec.commandLine().getOut())) {
+        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
             return run.execute("bronze-rest", () -> {
                 PipelineConfig config = run.config();
                 String exchange = run.required(stream.exchange, WorkerRun.EXTRA_EXCHANGE, "--exchange");

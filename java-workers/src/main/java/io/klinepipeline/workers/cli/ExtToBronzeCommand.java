@@ -41,7 +41,7 @@ final class ExtToBronzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, System.getenv(), spec.commandLine().getOut())) {
+        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
             return run.execute("ext-to-bronze", () -> {
                 PipelineConfig config = run.config();
                 String exchange = run.required(stream.exchange, WorkerRun.EXTRA_EXCHANGE, "--exchange");

@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 done, 1 unexpected failure, 2 bad usage or configuration, 3 database unreachable or failing, 4 exchange or object store failing. The reason is printed as one line on stderr."
         })
 public final class KlineWorker {
+    /** The process environment (Pipes variables, KLINE_DATABASE_URL), passed in so tests can supply their own. */
+    final java.util.Map<String, String> env;
 
     @Option(
             names = {"-c", "--config"},
@@ -35,13 +37,17 @@ public final class KlineWorker {
             description = "pipeline.yaml to read (default: env KLINE_PIPELINE_CONFIG, else ./pipeline.yaml). Example: --config /etc/kline/pipeline.yaml")
     Path config;
 
-    public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+    KlineWorker(java.util.Map<String, String> env) {
+        this.env = java.util.Map.copyOf(env);
     }
 
-    /** The configured command line, shared by main and the tests. */
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new KlineWorker());
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The configured command line over an environment, shared by main and the tests. */
+    public static CommandLine commandLine(java.util.Map<String, String> env) {
+        CommandLine cli = new CommandLine(new KlineWorker(env));
         cli.setExecutionExceptionHandler(new FailureExitCodes());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;

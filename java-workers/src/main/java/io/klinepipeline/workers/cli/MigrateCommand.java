@@ -25,9 +25,9 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, System.getenv(), spec.commandLine().getOut())) {
+        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
             return run.execute("migrate", () -> {
-                Database database = new Database(DatabaseUrl.fromEnvironment(System.getenv()));
+                Database database = new Database(DatabaseUrl.fromEnvironment(root.env));
                 int applied = new Migrations(database).apply();
                 return Map.of("migrations_applied", MetadataValue.ofInt(applied));
             });

@@ -42,7 +42,7 @@ final class SilverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, System.getenv(), spec.commandLine().getOut())) {
+        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
             return run.execute("silver", () -> {
                 PipelineConfig config = run.config();
                 CanonicalPair pair = CanonicalPair.parse(run.required(symbol, WorkerRun.EXTRA_SYMBOL, "--symbol"));

@@ -46,8 +46,8 @@ final class WorkerRun implements AutoCloseable {
         this.out = out;
     }
 
-    static WorkerRun start(KlineWorker root, Map<String, String> env, PrintWriter out) {
-        return new WorkerRun(Pipes.open(env), root.config, env, out);
+    static WorkerRun start(KlineWorker root, PrintWriter out) {
+        return new WorkerRun(Pipes.open(root.env), root.config, root.env, out);
     }
 
     /** The body of a subcommand: does the work and returns the materialization metadata. */

@@ -1,0 +1,210 @@
+package io.klinepipeline.workers.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klinepipeline.jsonl.BronzeLayout;
+import io.klinepipeline.jsonl.RawEventCodec;
+import io.klinepipeline.exchange.binance.BinanceExchange;
+import io.klinepipeline.pipes.Pipes;
+import io.klinepipeline.pipes.PipesParamCodec;
+import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.db.DatabaseUrl;
+import io.klinepipeline.workers.db.TestDatabases;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a shell user and Dagster Pipes see it: options, extras, exit codes, messages. */
+class KlineWorkerCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant HOUR = Instant.parse("2026-11-24T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Database database;
+    private Path config;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        database = TestDatabases.migrated();
+        config = dir.resolve("pipeline.yaml");
+        Files.writeString(config, """
+                exchanges:
+                  binance:
+                    ws_url: ws://127.0.0.1:1
+                    rest_url: http://127.0.0.1:1
+                    pairs: [BTCUSDT]
+                    canonical: {BTCUSDT: BTC-USDT}
+                storage: {local_dir: bronze, dead_letter_dir: dead}
+                partitions: {start: "2026-11-24T00:00:00Z"}
+                """);
+        writeTwoClosedMinutes();
+    }
+
+    private void writeTwoClosedMinutes() throws Exception {
+        RawEventCodec codec = new RawEventCodec();
+        Path hourDir = BronzeLayout.hourDir(dir.resolve("bronze"), new BinanceExchange(), "BTCUSDT", HOUR);
+        Files.createDirectories(hourDir);
+        List<String> lines = new ArrayList<>();
+        for (int minute = 0; minute < 2; minute++) {
+            long open = HOUR.plusSeconds(60L * minute).toEpochMilli();
+            String frame = "{\"e\":\"kline\",\"E\":" + (open + 60000) + ",\"s\":\"BTCUSDT\",\"k\":{\"t\":" + open + ",\"T\":"
+                    + (open + 59999) + ",\"s\":\"BTCUSDT\",\"i\":\"1m\",\"f\":1,\"L\":2,\"o\":\"10\",\"c\":\"11\",\"h\":\"12\","
+                    + "\"l\":\"9\",\"v\":\"2\",\"n\":2,\"x\":true,\"q\":\"21\",\"V\":\"1\",\"Q\":\"10\",\"B\":\"0\"}}";
+            lines.add(codec.encode("binance", "BTCUSDT", "kline_1m", Instant.ofEpochMilli(open + 60_100), frame));
+        }
+        Files.write(hourDir.resolve(BronzeLayout.newFileName(HOUR, "test")), lines);
+    }
+
+    private Map<String, String> env() {
+        String jdbc = database.url().jdbcUrl();
+        String withCredentials = jdbc + (jdbc.contains("?") ? "&" : "?") + "user=" + database.url().user()
+                + "&password=" + database.url().password();
+        Map<String, String> env = new HashMap<>();
+        env.put(DatabaseUrl.ENV, withCredentials);
+        return env;
+    }
+
+    private int run(Map<String, String> env, String... args) {
+        CommandLine cli = KlineWorker.commandLine(env);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Map<String, String> pipesEnv(Path messages, Map<String, Object> extras) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("asset_keys", List.of("bronze/binance_btcusdt_ws"));
+        context.put("partition_key", "2026-11-24-10:00");
+        context.put("partition_time_window", Map.of("start", "2026-11-24T10:00:00+00:00", "end", "2026-11-24T11:00:00+00:00"));
+        context.put("run_id", "r1");
+        context.put("job_name", "j");
+        context.put("retry_number", 0);
+        context.put("extras", extras);
+        Map<String, String> env = env();
+        env.put(Pipes.CONTEXT_ENV_VAR, PipesParamCodec.encode(Map.of("data", context)));
+        env.put(Pipes.MESSAGES_ENV_VAR, PipesParamCodec.encode(Map.of("path", messages.toString())));
+        return env;
+    }
+
+    private static List<JsonNode> messages(Path file) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    private long bronzeRows() throws Exception {
+        try (Connection c = database.connect();
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM bronze.bronze_ohclv_native")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void helpListsTheFourSubcommands() {
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(out.toString()).contains("ext-to-bronze", "bronze-rest", "silver", "migrate");
+    }
+
+    @Test
+    void shellRunTakesWindowAndStreamFromOptions() throws Exception {
+        int code = run(env(), "--config", config.toString(), "ext-to-bronze", "--exchange", "binance", "--symbol", "BTCUSDT",
+                "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("rows_loaded: 2");
+        assertThat(bronzeRows()).isEqualTo(2);
+    }
+
+    @Test
+    void shellRunWithoutWindowIsAUsageErrorOnOneLine() {
+        int code = run(env(), "--config", config.toString(), "silver", "--symbol", "BTC-USDT");
+
+        assertThat(code).isEqualTo(FailureExitCodes.USAGE);
+        assertThat(err.toString().strip()).startsWith("silver: a window is required").doesNotContain("\n");
+    }
+
+    @Test
+    void badConfigurationExitsWithUsageCodeNamingTheKey() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("ws_url", "ws_urll"));
+        int code = run(env(), "--config", config.toString(), "silver", "--symbol", "BTC-USDT",
+                "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z");
+
+        assertThat(code).isEqualTo(FailureExitCodes.USAGE);
+        assertThat(err.toString()).contains("exchanges.binance.ws_urll: unknown key");
+    }
+
+    @Test
+    void unreachableDatabaseExitsWithDatabaseCode() {
+        Map<String, String> env = Map.of(DatabaseUrl.ENV, "postgresql://nobody:x@127.0.0.1:1/none");
+        int code = run(env, "--config", config.toString(), "silver", "--symbol", "BTC-USDT",
+                "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z");
+
+        assertThat(code).isEqualTo(FailureExitCodes.DATABASE);
+    }
+
+    @Test
+    void underPipesTakesWindowAndStreamFromExtrasAndReportsMetadata() throws Exception {
+        Path messages = dir.resolve("messages");
+        Map<String, Object> extras = Map.of("exchange", "binance", "symbol", "BTCUSDT",
+                "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:01:00+00:00");
+
+        int code = run(pipesEnv(messages, extras), "--config", config.toString(), "ext-to-bronze");
+
+        assertThat(code).as(err.toString()).isZero();
+        List<JsonNode> sent = messages(messages);
+        assertThat(sent.get(0).get("method").asText()).isEqualTo("opened");
+        assertThat(sent.get(sent.size() - 1).get("method").asText()).isEqualTo("closed");
+        JsonNode materialization = sent.stream().filter(m -> m.get("method").asText().equals("report_asset_materialization"))
+                .findFirst().orElseThrow().get("params");
+        JsonNode rowsLoaded = materialization.get("metadata").get("rows_loaded");
+        assertThat(rowsLoaded.get("type").asText()).isEqualTo("int");
+        assertThat(rowsLoaded.get("raw_value").asLong()).as("only the first minute is in the extras' window").isEqualTo(1);
+        assertThat(bronzeRows()).isEqualTo(1);
+    }
+
+    @Test
+    void underPipesFallsBackToThePartitionWindow() throws Exception {
+        Path messages = dir.resolve("messages");
+        int code = run(pipesEnv(messages, Map.of("exchange", "binance", "symbol", "BTCUSDT")), "--config", config.toString(),
+                "ext-to-bronze");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(bronzeRows()).isEqualTo(2);
+    }
+
+    @Test
+    void underPipesAFailureClosesWithTheExceptionAndExitsNonZero() throws Exception {
+        Path messages = dir.resolve("messages");
+        int code = run(pipesEnv(messages, Map.of("exchange", "binance", "symbol", "DOGEUSDT")), "--config", config.toString(),
+                "ext-to-bronze");
+
+        assertThat(code).isEqualTo(FailureExitCodes.USAGE);
+        List<JsonNode> sent = messages(messages);
+        JsonNode closed = sent.get(sent.size() - 1);
+        assertThat(closed.get("method").asText()).isEqualTo("closed");
+        assertThat(closed.get("params").get("exception").get("message").asText()).contains("'DOGEUSDT' is not configured for binance");
+        assertThat(sent).noneMatch(m -> m.get("method").asText().equals("report_asset_materialization"));
+    }
+}
