@@ -1,0 +1,30 @@
+"""Asset keys and group names, in one place: the factories and the tests build keys only here."""
+
+from __future__ import annotations
+
+import re
+
+from dagster import AssetKey
+
+BRONZE_GROUP = "bronze"
+SILVER_GROUP = "silver"
+
+
+def ext_to_bronze_key(exchange: str, symbol: str) -> AssetKey:
+    """bronze/<exchange>_<symbol>_ws: the pair's captured WebSocket candles."""
+    return AssetKey([BRONZE_GROUP, f"{_part(exchange)}_{_part(symbol)}_ws"])
+
+
+def bronze_rest_key(exchange: str, symbol: str) -> AssetKey:
+    """bronze/<exchange>_<symbol>_rest: the pair's minutes filled from the exchange's REST API."""
+    return AssetKey([BRONZE_GROUP, f"{_part(exchange)}_{_part(symbol)}_rest"])
+
+
+def silver_key(canonical: str) -> AssetKey:
+    """silver/<base>_<quote>: one canonical pair across exchanges."""
+    return AssetKey([SILVER_GROUP, _part(canonical)])
+
+
+def _part(text: str) -> str:
+    # Asset key parts allow letters, digits and underscores; symbols may carry - _ / (BTC-USD, BTC/USD).
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")

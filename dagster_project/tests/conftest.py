@@ -1,0 +1,32 @@
+"""Shared fixtures: a small pipeline.yaml written the way users write it."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dagster_project.config import PipelineConfig, load_pipeline_config
+
+TWO_BINANCE_PAIRS = """\
+exchanges:
+  binance:
+    ws_url: wss://stream.binance.com:9443
+    rest_url: https://api.binance.com
+    pairs: [BTCUSDT, ETHUSDT]
+    canonical: {BTCUSDT: BTC-USDT, ETHUSDT: ETH-USDT}
+storage:
+  local_dir: data/bronze
+partitions: {start: "2026-11-01T00:00:00Z"}
+"""
+
+
+@pytest.fixture
+def write_pipeline_config(tmp_path: Path) -> Callable[[str], PipelineConfig]:
+    """Writes YAML text as tmp_path/pipeline.yaml and loads it."""
+
+    def write(text: str) -> PipelineConfig:
+        path = tmp_path / "pipeline.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_pipeline_config(path)
+
+    return write

@@ -1,0 +1,77 @@
+from collections.abc import Callable
+
+from dagster import AssetsDefinition, HourlyPartitionsDefinition
+
+from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
+from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
+from dagster_project.assets_silver_factory import build_silver_assets
+from dagster_project.config import PipelineConfig
+from dagster_project.partitions import hourly_partitions
+from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
+
+OKX_LISTING_BTC_USDT = TWO_BINANCE_PAIRS.replace(
+    "storage:",
+    "  okx:\n    ws_url: wss://ws.okx.com:8443\n    rest_url: https://www.okx.com\n    pairs: [BTC-USDT]\nstorage:",
+)
+
+
+def _all_assets(config: PipelineConfig) -> list[AssetsDefinition]:
+    partitions_def = hourly_partitions(config)
+    return [
+        *build_ext_to_bronze_assets(config, partitions_def),
+        *build_bronze_rest_assets(config, partitions_def),
+        *build_silver_assets(config, partitions_def),
+    ]
+
+
+def _deps(assets: list[AssetsDefinition]) -> dict[str, set[str]]:
+    return {a.key.to_user_string(): {d.to_user_string() for d in a.dependency_keys} for a in assets}
+
+
+def test_generates_a_websocket_and_a_rest_bronze_asset_per_pair_and_a_silver_asset_per_canonical_pair(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    assets = _all_assets(write_pipeline_config(TWO_BINANCE_PAIRS))
+
+    assert _deps(assets) == {
+        "bronze/binance_btcusdt_ws": set(),
+        "bronze/binance_ethusdt_ws": set(),
+        "bronze/binance_btcusdt_rest": {"bronze/binance_btcusdt_ws"},
+        "bronze/binance_ethusdt_rest": {"bronze/binance_ethusdt_ws"},
+        "silver/btc_usdt": {"bronze/binance_btcusdt_rest"},
+        "silver/eth_usdt": {"bronze/binance_ethusdt_rest"},
+    }
+    groups = {a.key.to_user_string(): a.group_names_by_key[a.key] for a in assets}
+    assert groups == {key: key.split("/")[0] for key in groups}
+
+
+def test_silver_depends_on_the_rest_asset_of_every_exchange_listing_the_pair(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    deps = _deps(_all_assets(write_pipeline_config(OKX_LISTING_BTC_USDT)))
+
+    assert deps["bronze/okx_btc_usdt_rest"] == {"bronze/okx_btc_usdt_ws"}
+    assert deps["silver/btc_usdt"] == {"bronze/binance_btcusdt_rest", "bronze/okx_btc_usdt_rest"}
+    assert deps["silver/eth_usdt"] == {"bronze/binance_ethusdt_rest"}
+
+
+def test_every_asset_shares_one_hourly_partitioning_from_partitions_start(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    assets = _all_assets(write_pipeline_config(TWO_BINANCE_PAIRS.replace("2026-11-01T00:00:00Z", "2026-11-24T10:00:00Z")))
+
+    partitions = {a.partitions_def for a in assets}
+    assert len(partitions) == 1
+    partitions_def = partitions.pop()
+    assert isinstance(partitions_def, HourlyPartitionsDefinition)
+    assert partitions_def.get_first_partition_key() == "2026-11-24-10:00"
+    window = partitions_def.time_window_for_partition_key("2026-11-24-10:00")
+    assert (window.start.isoformat(), window.end.isoformat()) == ("2026-11-24T10:00:00+00:00", "2026-11-24T11:00:00+00:00")
+
+
+def test_assets_need_the_worker_resource_and_describe_themselves(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    for asset in _all_assets(write_pipeline_config(TWO_BINANCE_PAIRS)):
+        assert "kline_worker" in asset.required_resource_keys
+        assert asset.descriptions_by_key[asset.key]

@@ -1,0 +1,108 @@
+"""The resource's side of the contract, against a stand-in worker that speaks Pipes (dagster_pipes)."""
+
+import stat
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from dagster import AssetsDefinition, materialize
+
+from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
+from dagster_project.assets_silver_factory import build_silver_assets
+from dagster_project.config import PipelineConfig
+from dagster_project.partitions import hourly_partitions
+from dagster_project.resources import KlineWorkerResource
+from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
+
+# Stands in for `java`: reports, as metadata, the command line, the extras and the window it was given.
+STAND_IN_WORKER = f"""#!{sys.executable}
+import json, os, sys
+from dagster_pipes import open_dagster_pipes
+
+with open_dagster_pipes() as pipes:
+    pipes.report_asset_materialization(metadata={{
+        "argv": {{"raw_value": sys.argv[1:], "type": "json"}},
+        "extras": {{"raw_value": pipes.extras, "type": "json"}},
+        "database_url": os.environ.get("KLINE_DATABASE_URL"),
+        "rows": {{"raw_value": 7, "type": "int"}},
+    }})
+"""
+
+
+@pytest.fixture
+def stand_in_java(tmp_path: Path) -> Path:
+    path = tmp_path / "java"
+    path.write_text(STAND_IN_WORKER, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def _reported(assets: list[AssetsDefinition], resource: KlineWorkerResource, **kwargs: object) -> dict:
+    """The metadata the stand-in reported, plus the partitions Dagster recorded it for."""
+    result = materialize(assets, resources={"kline_worker": resource}, **kwargs)
+    events = result.get_asset_materialization_events()
+    metadata = {name: value.value for name, value in events[0].materialization.metadata.items()}
+    return {**metadata, "partitions": sorted(e.partition for e in events)}
+
+
+def test_launches_the_subcommand_with_config_exchange_symbol_and_the_partition_window(
+    write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path, tmp_path: Path
+) -> None:
+    config = write_pipeline_config(TWO_BINANCE_PAIRS)
+    rest_btc = build_bronze_rest_assets(config, hourly_partitions(config))[0]
+    resource = KlineWorkerResource(
+        database_url="postgresql://u:p@db:5432/kline", worker_jar="w.jar", pipeline_config=str(config.path), java=str(stand_in_java)
+    )
+
+    reported = _reported([rest_btc], resource, partition_key="2026-11-24-10:00")
+
+    assert reported["argv"] == [
+        "-jar", str(Path("w.jar").resolve()), "--config", str(config.path), "bronze-rest", "--exchange", "binance", "--symbol", "BTCUSDT"
+    ]
+    assert reported["extras"] == {
+        "exchange": "binance",
+        "symbol": "BTCUSDT",
+        "window_start": "2026-11-24T10:00:00+00:00",
+        "window_end": "2026-11-24T11:00:00+00:00",
+    }
+    assert reported["database_url"] == "postgresql://u:p@db:5432/kline"
+    assert reported["rows"] == 7
+    assert reported["partitions"] == ["2026-11-24-10:00"]
+
+
+def test_a_run_over_a_partition_range_passes_the_whole_range_as_one_window(
+    write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path
+) -> None:
+    config = write_pipeline_config(TWO_BINANCE_PAIRS)
+    silver_btc = build_silver_assets(config, hourly_partitions(config))[0]
+    resource = KlineWorkerResource(database_url="jdbc:postgresql://db/kline", pipeline_config=str(config.path), java=str(stand_in_java))
+
+    reported = _reported(
+        [silver_btc],
+        resource,
+        tags={"dagster/asset_partition_range_start": "2026-11-24-10:00", "dagster/asset_partition_range_end": "2026-11-24-12:00"},
+    )
+
+    assert reported["partitions"] == ["2026-11-24-10:00", "2026-11-24-11:00", "2026-11-24-12:00"]
+    assert reported["argv"][-3:] == ["silver", "--symbol", "BTC-USDT"]
+    assert reported["extras"] == {
+        "symbol": "BTC-USDT",
+        "window_start": "2026-11-24T10:00:00+00:00",
+        "window_end": "2026-11-24T13:00:00+00:00",
+    }
+
+
+def test_the_jar_and_config_default_to_the_environment_then_the_repository(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path
+) -> None:
+    config = write_pipeline_config(TWO_BINANCE_PAIRS)
+    monkeypatch.setenv("KLINE_WORKER_JAR", str(tmp_path / "elsewhere.jar"))
+    monkeypatch.setenv("KLINE_PIPELINE_CONFIG", str(config.path))
+    rest_btc = build_bronze_rest_assets(config, hourly_partitions(config))[0]
+
+    reported = _reported(
+        [rest_btc], KlineWorkerResource(database_url="x", java=str(stand_in_java)), partition_key="2026-11-24-10:00"
+    )
+
+    assert reported["argv"][:4] == ["-jar", str(tmp_path / "elsewhere.jar"), "--config", str(config.path)]

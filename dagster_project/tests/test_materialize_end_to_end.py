@@ -1,0 +1,322 @@
+"""The whole pipeline for one hour: the real worker jar, real PostgreSQL, the engine's JSONL files and
+a local Binance REST server. Skipped only while the jar has not been built."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+from dagster import AssetsDefinition, DagsterEventType, DagsterInstance, ExecuteInProcessResult, materialize
+
+from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
+from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
+from dagster_project.assets_silver_factory import build_silver_assets
+from dagster_project.config import PipelineConfig, load_pipeline_config
+from dagster_project.partitions import hourly_partitions
+from dagster_project.resources import KlineWorkerResource, worker_jar_path
+from dagster_project.tests.fake_binance import MINUTE, CapturedPair, FakeBinanceRest, serve
+
+WORKER_JAR = worker_jar_path()
+pytestmark = pytest.mark.skipif(
+    not WORKER_JAR.is_file(),
+    reason=f"worker jar {WORKER_JAR} does not exist yet: build java-workers or set KLINE_WORKER_JAR",
+)
+
+ADMIN_DATABASE_URL = os.environ.get("KLINE_DATABASE_URL") or "postgresql://kline:kline@127.0.0.1:5432/kline"
+HOUR = datetime(2026, 11, 24, 10, tzinfo=timezone.utc)
+PARTITION = "2026-11-24-10:00"
+CANONICAL = {"BTCUSDT": "BTC-USDT", "ETHUSDT": "ETH-USDT"}
+CAPTURED = {
+    # Disconnected 10:20-10:22, reconnected during 10:23 (updates of 10:23 but not its close).
+    "BTCUSDT": CapturedPair(
+        "BTCUSDT", HOUR,
+        missing_minutes=frozenset(HOUR + k * MINUTE for k in (20, 21, 22)),
+        unclosed_minutes=frozenset({HOUR + 23 * MINUTE}),
+        zero_volume_minutes=frozenset({HOUR + 5 * MINUTE}),
+    ),
+    "ETHUSDT": CapturedPair("ETHUSDT", HOUR, missing_minutes=frozenset(HOUR + k * MINUTE for k in (40, 41, 42, 43))),
+}
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database on the server of $KLINE_DATABASE_URL, dropped at the end of the session."""
+    admin = ADMIN_DATABASE_URL.removeprefix("jdbc:")
+    name = f"kline_e2e_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def fake_binance() -> Iterator[FakeBinanceRest]:
+    with serve(FakeBinanceRest(pairs=CAPTURED)) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def pipeline_config(tmp_path_factory: pytest.TempPathFactory, fake_binance: FakeBinanceRest) -> PipelineConfig:
+    """pipeline.yaml pointing at the fake REST server, with the engine's files for the hour written below it."""
+    root = tmp_path_factory.mktemp("pipeline")
+    path = root / "pipeline.yaml"
+    path.write_text(
+        f"""\
+exchanges:
+  binance:
+    ws_url: ws://127.0.0.1:9      # not used by the workers
+    rest_url: {fake_binance.url}
+    pairs: [BTCUSDT, ETHUSDT]
+    canonical: {{BTCUSDT: BTC-USDT, ETHUSDT: ETH-USDT}}
+storage:
+  local_dir: bronze
+  dead_letter_dir: dead-letter
+  s3: {{enabled: false}}
+partitions: {{start: "2026-11-01T00:00:00Z"}}
+""",
+        encoding="utf-8",
+    )
+    for pair in CAPTURED.values():
+        pair.write_jsonl(root / "bronze")
+    return load_pipeline_config(path)
+
+
+def all_assets(config: PipelineConfig) -> list[AssetsDefinition]:
+    partitions_def = hourly_partitions(config)
+    return [
+        *build_ext_to_bronze_assets(config, partitions_def),
+        *build_bronze_rest_assets(config, partitions_def),
+        *build_silver_assets(config, partitions_def),
+    ]
+
+
+def worker(database_url: str, config: PipelineConfig) -> KlineWorkerResource:
+    return KlineWorkerResource(database_url=database_url, worker_jar=str(WORKER_JAR), pipeline_config=str(config.path))
+
+
+def snapshot(database_url: str) -> dict[str, list[tuple]]:
+    """Every row of every table in the database, sorted: two equal snapshots mean nothing changed."""
+    with psycopg.connect(database_url) as conn:
+        tables = conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+            " ORDER BY 1, 2"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": sorted(conn.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall(), key=repr)
+            for schema, table in tables
+        }
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    result: ExecuteInProcessResult
+    tables: dict[str, list[tuple]]
+    rest_requests: list[dict[str, str]]
+    started: datetime
+    finished: datetime
+
+
+@pytest.fixture(scope="module")
+def first_run(database_url: str, pipeline_config: PipelineConfig, fake_binance: FakeBinanceRest) -> FirstRun:
+    started = datetime.now(timezone.utc)
+    result = materialize(
+        all_assets(pipeline_config), partition_key=PARTITION, resources={"kline_worker": worker(database_url, pipeline_config)}
+    )
+    finished = datetime.now(timezone.utc)
+    return FirstRun(result, snapshot(database_url), list(fake_binance.requests), started, finished)
+
+
+def query(database_url: str, sql: str) -> list[tuple]:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_silver_holds_sixty_final_candles_per_pair_websocket_first_and_rest_for_the_gaps(
+    first_run: FirstRun, database_url: str
+) -> None:
+    assert first_run.result.success
+    rows = query(
+        database_url,
+        "SELECT exchange, symbol, quote_asset, interval_seconds, interval_start, interval_end, open, high, low, close,"
+        " volume, quote_volume, trade_count, vwap, source FROM silver.fact_ohlcv ORDER BY symbol, interval_start",
+    )
+
+    expected = []
+    for symbol, pair in CAPTURED.items():
+        for minute in pair.minutes():
+            k = pair.final(minute)
+            v, q = float(k.v), float(k.q)
+            expected.append((
+                "binance", CANONICAL[symbol], "USDT", 60, minute, minute + MINUTE,
+                float(k.o), float(k.h), float(k.l), float(k.c), v, q, k.n, None if v == 0 else q / v,
+                "rest" if minute in pair.gap_minutes() else "websocket",
+            ))
+    assert rows == expected
+
+
+def test_silver_keeps_when_each_websocket_close_was_received(first_run: FirstRun, database_url: str) -> None:
+    rows = query(
+        database_url,
+        "SELECT symbol, interval_start, ingestion_ts FROM silver.fact_ohlcv WHERE source = 'websocket' ORDER BY symbol, interval_start",
+    )
+
+    assert rows == [
+        (CANONICAL[symbol], minute, pair.close_received_at(minute))
+        for symbol, pair in CAPTURED.items()
+        for minute in pair.minutes()
+        if minute not in pair.gap_minutes()
+    ]
+
+
+def test_bronze_holds_every_websocket_close_including_the_one_received_in_the_next_hour(
+    first_run: FirstRun, database_url: str
+) -> None:
+    rows = query(
+        database_url,
+        "SELECT symbol, interval_start, ingestion_ts FROM bronze.bronze_ohclv_native"
+        " WHERE source = 'websocket' AND is_final AND interval_start >= '2026-11-24T10:00Z' AND interval_start < '2026-11-24T11:00Z'"
+        " ORDER BY symbol, interval_start",
+    )
+
+    assert rows == [
+        (symbol, minute, pair.close_received_at(minute))
+        for symbol, pair in CAPTURED.items()
+        for minute in pair.minutes()
+        if minute not in pair.gap_minutes()
+    ]
+
+
+def test_bronze_rest_stores_exactly_the_gap_minutes_from_the_exchange(first_run: FirstRun, database_url: str) -> None:
+    rows = query(
+        database_url,
+        "SELECT exchange, symbol, interval_seconds, interval_start, interval_end, open, high, low, close, volume,"
+        " quote_volume, vwap, trade_count, is_final FROM bronze.bronze_ohclv_native WHERE source = 'rest'"
+        " ORDER BY symbol, interval_start",
+    )
+    fetched_at = query(database_url, "SELECT DISTINCT ingestion_ts FROM bronze.bronze_ohclv_native WHERE source = 'rest'")
+
+    expected = []
+    for symbol, pair in CAPTURED.items():
+        for minute in pair.gap_minutes():
+            k = pair.final(minute)
+            v, q = float(k.v), float(k.q)
+            expected.append((
+                "binance", symbol, 60, minute, minute + MINUTE, float(k.o), float(k.h), float(k.l), float(k.c), v, q,
+                None if v == 0 else q / v, k.n, True,
+            ))
+    assert rows == expected
+    assert all(first_run.started - timedelta(seconds=1) <= t <= first_run.finished for (t,) in fetched_at)
+
+
+def test_bronze_rest_asks_the_exchange_only_about_the_partition(first_run: FirstRun) -> None:
+    window = (int(HOUR.timestamp() * 1000), int((HOUR + timedelta(hours=1)).timestamp() * 1000))
+
+    assert {r["symbol"] for r in first_run.rest_requests} == set(CAPTURED)
+    for request in first_run.rest_requests:
+        assert request["path"] == "/api/v3/klines"
+        assert request["interval"] == "1m"
+        assert window[0] <= int(request["startTime"]) <= int(request["endTime"]) < window[1]
+
+
+def reported(result: ExecuteInProcessResult) -> dict[str, dict[str, object]]:
+    """The metadata each asset's worker reported, by asset key."""
+    return {
+        e.asset_key.to_user_string(): {name: value.value for name, value in e.materialization.metadata.items()}
+        for e in result.get_asset_materialization_events()
+    }
+
+
+def test_every_asset_reports_what_its_worker_did(first_run: FirstRun, pipeline_config: PipelineConfig) -> None:
+    metadata = reported(first_run.result)
+
+    assert set(metadata) == {a.key.to_user_string() for a in all_assets(pipeline_config)}
+    assert {e.partition for e in first_run.result.get_asset_materialization_events()} == {PARTITION}
+    for symbol, pair in CAPTURED.items():
+        in_window = [at for at, payload in pair.events() if HOUR <= _open_time(payload) < HOUR + timedelta(hours=1)]
+        ws = metadata[f"bronze/binance_{symbol.lower()}_ws"]
+        assert (ws["rows_loaded"], ws["final_minutes"], ws["dead_lettered"]) == (len(in_window), 60 - len(pair.gap_minutes()), 0)
+        rest = metadata[f"bronze/binance_{symbol.lower()}_rest"]
+        assert (rest["missing"], rest["filled"], rest["still_missing"]) == (len(pair.gap_minutes()), len(pair.gap_minutes()), 0)
+        silver = metadata[f"silver/{CANONICAL[symbol].lower().replace('-', '_')}"]
+        assert (silver["candidates"], silver["inserted"], silver["missing_minutes"]) == (60, 60, 0)
+
+
+def _open_time(payload: dict) -> datetime:
+    return datetime.fromtimestamp(payload["k"]["t"] / 1000, tz=timezone.utc)
+
+
+def test_materializing_the_partition_again_changes_no_table(
+    first_run: FirstRun, database_url: str, pipeline_config: PipelineConfig, fake_binance: FakeBinanceRest
+) -> None:
+    assert first_run.tables["silver.fact_ohlcv"] and first_run.tables["bronze.bronze_ohclv_native"]
+    requests_before = len(fake_binance.requests)
+
+    again = materialize(
+        all_assets(pipeline_config), partition_key=PARTITION, resources={"kline_worker": worker(database_url, pipeline_config)}
+    )
+
+    assert again.success
+    assert snapshot(database_url) == first_run.tables
+    assert fake_binance.requests[requests_before:] == [], "the gaps were filled by the first run: nothing left to fetch"
+    metadata = reported(again)
+    assert {key: values["unchanged"] for key, values in metadata.items() if key.startswith("silver/")} == {
+        "silver/btc_usdt": 60,
+        "silver/eth_usdt": 60,
+    }
+    assert all(values["missing"] == 0 for key, values in metadata.items() if key.endswith("_rest"))
+
+
+def test_a_symbol_the_worker_does_not_know_fails_the_step_with_the_java_message(
+    tmp_path: Path, database_url: str, pipeline_config: PipelineConfig
+) -> None:
+    # The assets come from a config listing XRPUSDT; the worker reads the test config, which does not.
+    other = tmp_path / "pipeline.yaml"
+    other.write_text(
+        pipeline_config.path.read_text(encoding="utf-8")
+        .replace("pairs: [BTCUSDT, ETHUSDT]", "pairs: [XRPUSDT]")
+        .replace("{BTCUSDT: BTC-USDT, ETHUSDT: ETH-USDT}", "{XRPUSDT: XRP-USDT}"),
+        encoding="utf-8",
+    )
+    other_config = load_pipeline_config(other)
+    (xrp_ws,) = build_ext_to_bronze_assets(other_config, hourly_partitions(other_config))
+
+    message = failed_worker_message(xrp_ws, worker(database_url, pipeline_config))
+
+    assert "XRPUSDT" in message and "not configured" in message, message
+
+
+def test_an_unreachable_database_fails_the_step_with_the_reason(pipeline_config: PipelineConfig) -> None:
+    (btc_ws, _) = build_ext_to_bronze_assets(pipeline_config, hourly_partitions(pipeline_config))
+
+    message = failed_worker_message(btc_ws, worker("postgresql://kline:kline@127.0.0.1:1/nowhere", pipeline_config))
+
+    assert "127.0.0.1:1 refused" in message, message
+
+
+def failed_worker_message(asset: AssetsDefinition, resource: KlineWorkerResource) -> str:
+    """Materializes an asset whose worker must fail; returns the exception message its `closed` carried."""
+    instance = DagsterInstance.ephemeral()
+    result = materialize(
+        [asset], partition_key=PARTITION, resources={"kline_worker": resource}, instance=instance, raise_on_error=False
+    )
+
+    assert not result.success
+    # The Pipes message reader logs the worker's `closed` exception from its own thread, straight
+    # to the instance's event log (it is not among result.all_events).
+    events = [r.dagster_event for r in instance.all_logs(result.run_id) if r.dagster_event is not None]
+    closed_with = [
+        e.event_specific_data.error
+        for e in events
+        if e.event_type == DagsterEventType.ENGINE_EVENT and e.message == "[pipes] external process pipes closed with exception"
+    ]
+    (failure,) = [e for e in events if e.event_type == DagsterEventType.STEP_FAILURE]
+    assert "External execution process failed with code" in failure.step_failure_data.error.to_string()
+    assert len(closed_with) == 1
+    return closed_with[0].message
