@@ -9,6 +9,9 @@ from dagster import AssetKey
 BRONZE_GROUP = "bronze"
 SILVER_GROUP = "silver"
 
+# Reported by the worker (bronze-rest, silver): every minute of the window that is over has a final candle.
+NO_MISSING_MINUTES_CHECK = "no_missing_minutes"
+
 
 def ext_to_bronze_key(exchange: str, symbol: str) -> AssetKey:
     """bronze/<exchange>_<symbol>_ws: the pair's captured WebSocket candles."""

@@ -2,7 +2,7 @@
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class KlineWorkerResource(ConfigurableResource):
         *,
         symbol: str,
         exchange: str | None = None,
+        checks: Sequence[str] = (),
     ) -> MaterializeResult:
         """Runs one subcommand over the run's partition window and returns what the worker reported."""
         window = context.partition_time_window  # spans the whole range when a run covers several partitions
@@ -53,9 +54,11 @@ class KlineWorkerResource(ConfigurableResource):
         if exchange is not None:
             command += ["--exchange", exchange]
         command += ["--symbol", symbol]
-        extras = {"symbol": symbol, "window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
+        extras: dict[str, object] = {"symbol": symbol, "window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
         if exchange is not None:
             extras["exchange"] = exchange
+        if checks:
+            extras["checks"] = list(checks)  # the worker reports only checks the asset declared
         context.log.info(f"{' '.join(command)} for [{window.start.isoformat()}, {window.end.isoformat()})")
         with _dagster_pipes_internal_warnings_silenced():
             invocation = PipesSubprocessClient().run(

@@ -17,6 +17,7 @@ from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
 from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import PipelineConfig, load_pipeline_config
+from dagster_project.keys import NO_MISSING_MINUTES_CHECK
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource, worker_jar_path
 from dagster_project.tests.fake_binance import MINUTE, CapturedPair, FakeBinanceRest, serve
@@ -246,6 +247,20 @@ def test_every_asset_reports_what_its_worker_did(first_run: FirstRun, pipeline_c
         assert (rest["missing"], rest["filled"], rest["still_missing"]) == (len(pair.gap_minutes()), len(pair.gap_minutes()), 0)
         silver = metadata[f"silver/{CANONICAL[symbol].lower().replace('-', '_')}"]
         assert (silver["candidates"], silver["inserted"], silver["missing_minutes"]) == (60, 60, 0)
+
+
+def test_the_worker_reports_the_declared_no_missing_minutes_check_as_passed(
+    first_run: FirstRun, pipeline_config: PipelineConfig
+) -> None:
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): e for e in first_run.result.get_asset_check_evaluations()
+    }
+
+    checked = {a.key.to_user_string() for a in all_assets(pipeline_config) if list(a.check_specs)}
+    assert checked == {"bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest", "silver/btc_usdt", "silver/eth_usdt"}
+    assert set(evaluations) == {(key, NO_MISSING_MINUTES_CHECK) for key in checked}
+    assert all(e.passed for e in evaluations.values())
+    assert evaluations[("silver/btc_usdt", NO_MISSING_MINUTES_CHECK)].metadata["missing_minutes"].value == 0
 
 
 def _open_time(payload: dict) -> datetime:

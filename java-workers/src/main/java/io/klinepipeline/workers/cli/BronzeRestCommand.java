@@ -53,7 +53,11 @@ final class BronzeRestCommand implements Callable<Integer> {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
                 BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
                         BronzeRestOptions.defaults());
-                return metadata(job.run(exchange, symbol, window));
+                BronzeRestReport report = job.run(exchange, symbol, window);
+                run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
+                        "still_missing", ofInt(report.stillMissing()),
+                        "still_missing_minutes", stillMissingMinutes(report)));
+                return metadata(report);
             });
         }
     }
@@ -65,7 +69,11 @@ final class BronzeRestCommand implements Callable<Integer> {
         m.put("still_missing", ofInt(report.stillMissing()));
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
-        m.put("still_missing_minutes", MetadataValue.ofJson(report.stillMissingMinutes().stream().map(Object::toString).toList()));
+        m.put("still_missing_minutes", stillMissingMinutes(report));
         return m;
+    }
+
+    private static MetadataValue stillMissingMinutes(BronzeRestReport report) {
+        return MetadataValue.ofJson(report.stillMissingMinutes().stream().map(Object::toString).toList());
     }
 }

@@ -52,6 +52,10 @@ final class SilverCommand implements Callable<Integer> {
                 TimeWindow window = run.window(windowOptions);
                 run.log("silver " + pair + " " + window);
                 SilverReport report = new SilverJob(config, run.migratedDatabase(), Clock.systemUTC()).run(pair, window);
+                long missing = report.missingMinutesByExchange().values().stream().mapToLong(Long::longValue).sum();
+                run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
+                        "missing_minutes", ofInt(missing),
+                        "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
                 return metadata(report);
             });
         }

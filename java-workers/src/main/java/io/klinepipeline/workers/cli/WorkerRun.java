@@ -4,6 +4,7 @@ import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.pipes.MetadataValue;
 import io.klinepipeline.pipes.Pipes;
+import io.klinepipeline.pipes.PipesCheckSeverity;
 import io.klinepipeline.pipes.PipesContextData;
 import io.klinepipeline.pipes.PipesLogLevel;
 import io.klinepipeline.pipes.PipesSession;
@@ -30,6 +31,10 @@ final class WorkerRun implements AutoCloseable {
     static final String EXTRA_WINDOW_END = "window_end";
     static final String EXTRA_EXCHANGE = "exchange";
     static final String EXTRA_SYMBOL = "symbol";
+    /** The asset checks the orchestrating asset declared; only those may be reported (Dagster rejects others). */
+    static final String EXTRA_CHECKS = "checks";
+    /** Reported by bronze-rest and silver: every minute of the window that is over has a final candle. */
+    static final String CHECK_NO_MISSING_MINUTES = "no_missing_minutes";
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRun.class);
 
@@ -129,6 +134,20 @@ final class WorkerRun implements AutoCloseable {
             log("applied " + applied + " migration(s) to " + database.url());
         }
         return database;
+    }
+
+    /**
+     * Reports an asset check when the asset declared it (listed in extras.checks); a failed check
+     * is a warning, not a failed step: the data that is there is still right.
+     */
+    void reportCheck(String name, boolean passed, Map<String, MetadataValue> metadata) {
+        if (session.isActive() && session.context().findExtra(EXTRA_CHECKS)
+                .filter(checks -> checks.isArray())
+                .map(checks -> java.util.stream.StreamSupport.stream(checks.spliterator(), false).anyMatch(c -> name.equals(c.asText())))
+                .orElse(false)) {
+            session.reportAssetCheck(null, name, passed, PipesCheckSeverity.WARN, metadata);
+        }
+        out.println("check " + name + ": " + (passed ? "passed" : "FAILED"));
     }
 
     void log(String message) {

@@ -195,6 +195,31 @@ class KlineWorkerCliTest {
     }
 
     @Test
+    void reportsTheNoMissingMinutesCheckOnlyWhenTheAssetDeclaredIt() throws Exception {
+        Map<String, Object> window = Map.of("window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:02:00+00:00");
+        assertThat(run(env(), "--config", config.toString(), "ext-to-bronze", "--exchange", "binance", "--symbol", "BTCUSDT",
+                "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T10:02:00Z")).isZero();
+
+        Path declared = dir.resolve("declared");
+        Map<String, Object> extras = new HashMap<>(window);
+        extras.put("symbol", "BTC-USDT");
+        extras.put("checks", List.of("no_missing_minutes"));
+        assertThat(run(pipesEnv(declared, extras), "--config", config.toString(), "silver")).as(err.toString()).isZero();
+        JsonNode check = messages(declared).stream().filter(m -> m.get("method").asText().equals("report_asset_check"))
+                .findFirst().orElseThrow().get("params");
+        assertThat(check.get("check_name").asText()).isEqualTo("no_missing_minutes");
+        assertThat(check.get("passed").asBoolean()).as("both minutes of the window are final").isTrue();
+        assertThat(check.get("severity").asText()).isEqualTo("WARN");
+
+        Path undeclared = dir.resolve("undeclared");
+        extras.remove("checks");
+        extras.put("window_end", "2026-11-24T10:03:00+00:00");
+        assertThat(run(pipesEnv(undeclared, extras), "--config", config.toString(), "silver")).isZero();
+        assertThat(messages(undeclared)).noneMatch(m -> m.get("method").asText().equals("report_asset_check"));
+        assertThat(out.toString()).contains("check no_missing_minutes: FAILED");
+    }
+
+    @Test
     void underPipesAFailureClosesWithTheExceptionAndExitsNonZero() throws Exception {
         Path messages = dir.resolve("messages");
         int code = run(pipesEnv(messages, Map.of("exchange", "binance", "symbol", "DOGEUSDT")), "--config", config.toString(),
