@@ -13,12 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bronze-rest}: fills the window's missing minutes from the exchange's REST API. */
 @Command(name = "bronze-rest", mixinStandardHelpOptions = true,
@@ -27,39 +23,29 @@ import picocli.CommandLine.Spec;
             "Finds the minutes of a window (only minutes already over) with no final bronze row, fetches them from the exchange's REST API in as few requests as its limit allows, honouring its rate limits, and inserts them with source 'rest'. A minute the exchange has no candle for is recorded in bronze.rest_checked_minutes so it is not fetched again.",
             "",
             "Example: kline-worker bronze-rest --exchange binance --symbol BTCUSDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
-final class BronzeRestCommand implements Callable<Integer> {
-    @ParentCommand
-    KlineWorker root;
-
+final class BronzeRestCommand extends WorkerCommand {
     @Mixin
     StreamOptions stream;
 
     @Mixin
     WindowOptions windowOptions;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
-            return run.execute("bronze-rest", () -> {
-                PipelineConfig config = run.config();
-                String exchange = run.required(stream.exchange, WorkerRun.EXTRA_EXCHANGE, "--exchange");
-                String symbol = run.required(stream.symbol, WorkerRun.EXTRA_SYMBOL, "--symbol");
-                config.pair(exchange, symbol);
-                TimeWindow window = run.window(windowOptions);
-                run.log("bronze-rest " + exchange + "/" + symbol + " " + window);
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-                BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
-                        BronzeRestOptions.defaults());
-                BronzeRestReport report = job.run(exchange, symbol, window);
-                run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
-                        "still_missing", ofInt(report.stillMissing()),
-                        "still_missing_minutes", stillMissingMinutes(report)));
-                return metadata(report);
-            });
-        }
+    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+        PipelineConfig config = run.config();
+        PipelineConfig.Listing listing = run.stream(stream);
+        String exchange = listing.exchange();
+        String symbol = listing.pair().symbol();
+        TimeWindow window = run.window(windowOptions);
+        run.log("bronze-rest " + exchange + "/" + symbol + " " + window);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
+                BronzeRestOptions.defaults());
+        BronzeRestReport report = job.run(exchange, symbol, window);
+        run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
+                "still_missing", ofInt(report.stillMissing()),
+                "still_missing_minutes", stillMissingMinutes(report)));
+        return metadata(report);
     }
 
     private static Map<String, MetadataValue> metadata(BronzeRestReport report) {

@@ -12,12 +12,8 @@ import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code ext-to-bronze}: raw JSONL events of a window into bronze.bronze_ohclv_native. */
 @Command(name = "ext-to-bronze", mixinStandardHelpOptions = true,
@@ -26,34 +22,24 @@ import picocli.CommandLine.Spec;
             "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows. Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load.",
             "",
             "Example: kline-worker ext-to-bronze --exchange binance --symbol BTCUSDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
-final class ExtToBronzeCommand implements Callable<Integer> {
-    @ParentCommand
-    KlineWorker root;
-
+final class ExtToBronzeCommand extends WorkerCommand {
     @Mixin
     StreamOptions stream;
 
     @Mixin
     WindowOptions windowOptions;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
-            return run.execute("ext-to-bronze", () -> {
-                PipelineConfig config = run.config();
-                String exchange = run.required(stream.exchange, WorkerRun.EXTRA_EXCHANGE, "--exchange");
-                String symbol = run.required(stream.symbol, WorkerRun.EXTRA_SYMBOL, "--symbol");
-                config.pair(exchange, symbol);
-                TimeWindow window = run.window(windowOptions);
-                run.log("ext-to-bronze " + exchange + "/" + symbol + " " + window);
-                try (JsonlObjectSource source = JsonlSourceFactory.forStorage(config.storage())) {
-                    ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC());
-                    return metadata(job.run(exchange, symbol, window));
-                }
-            });
+    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+        PipelineConfig config = run.config();
+        PipelineConfig.Listing listing = run.stream(stream);
+        String exchange = listing.exchange();
+        String symbol = listing.pair().symbol();
+        TimeWindow window = run.window(windowOptions);
+        run.log("ext-to-bronze " + exchange + "/" + symbol + " " + window);
+        try (JsonlObjectSource source = JsonlSourceFactory.forStorage(config.storage())) {
+            ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC());
+            return metadata(job.run(exchange, symbol, window));
         }
     }
 

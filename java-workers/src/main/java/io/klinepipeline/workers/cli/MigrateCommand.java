@@ -5,32 +5,18 @@ import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.db.DatabaseUrl;
 import io.klinepipeline.workers.db.Migrations;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code migrate}: applies the schema migrations of sql/ (bundled in the jar). */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         header = "Apply pending schema migrations.",
         description = {
             "Applies pending schema migrations (Flyway, the files of sql/ bundled in this jar) to the database in KLINE_DATABASE_URL. Every other subcommand does this first, so running it by hand is only needed to prepare a database."})
-final class MigrateCommand implements Callable<Integer> {
-    @ParentCommand
-    KlineWorker root;
-
-    @Spec
-    CommandSpec spec;
-
+final class MigrateCommand extends WorkerCommand {
     @Override
-    public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
-            return run.execute("migrate", () -> {
-                Database database = new Database(DatabaseUrl.fromEnvironment(root.env));
-                int applied = new Migrations(database).apply();
-                return Map.of("migrations_applied", MetadataValue.ofInt(applied));
-            });
-        }
+    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+        Database database = new Database(DatabaseUrl.fromEnvironment(root.env));
+        int applied = new Migrations(database).apply();
+        return Map.of("migrations_applied", MetadataValue.ofInt(applied));
     }
 }

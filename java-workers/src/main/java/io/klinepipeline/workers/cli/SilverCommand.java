@@ -11,13 +11,9 @@ import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code silver}: merges final, de-duplicated bronze minutes of one canonical pair into silver.fact_ohlcv. */
 @Command(name = "silver", mixinStandardHelpOptions = true,
@@ -26,10 +22,7 @@ import picocli.CommandLine.Spec;
             "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - websocket over rest, then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing.",
             "",
             "Example: kline-worker silver --symbol BTC-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
-final class SilverCommand implements Callable<Integer> {
-    @ParentCommand
-    KlineWorker root;
-
+final class SilverCommand extends WorkerCommand {
     @Option(names = "--symbol", paramLabel = "BASE-QUOTE",
             description = "Canonical pair. Example: --symbol BTC-USDT. Under Dagster Pipes: extras.symbol.")
     String symbol;
@@ -37,28 +30,21 @@ final class SilverCommand implements Callable<Integer> {
     @Mixin
     WindowOptions windowOptions;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        try (WorkerRun run = WorkerRun.start(root, spec.commandLine().getOut())) {
-            return run.execute("silver", () -> {
-                PipelineConfig config = run.config();
-                CanonicalPair pair = CanonicalPair.parse(run.required(symbol, WorkerRun.EXTRA_SYMBOL, "--symbol"));
-                if (config.listings(pair).isEmpty()) {
-                    throw new UsageException("no configured exchange lists " + pair + " (check pairs/canonical in pipeline.yaml)");
-                }
-                TimeWindow window = run.window(windowOptions);
-                run.log("silver " + pair + " " + window);
-                SilverReport report = new SilverJob(config, run.migratedDatabase(), Clock.systemUTC()).run(pair, window);
-                long missing = report.missingMinutesByExchange().values().stream().mapToLong(Long::longValue).sum();
-                run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
-                        "missing_minutes", ofInt(missing),
-                        "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
-                return metadata(report);
-            });
+    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+        PipelineConfig config = run.config();
+        CanonicalPair pair = CanonicalPair.parse(run.required(symbol, WorkerRun.EXTRA_SYMBOL, "--symbol"));
+        if (config.listings(pair).isEmpty()) {
+            throw new UsageException("no configured exchange lists " + pair + " (check pairs/canonical in pipeline.yaml)");
         }
+        TimeWindow window = run.window(windowOptions);
+        run.log("silver " + pair + " " + window);
+        SilverReport report = new SilverJob(config, run.migratedDatabase(), Clock.systemUTC()).run(pair, window);
+        long missing = report.missingMinutesByExchange().values().stream().mapToLong(Long::longValue).sum();
+        run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
+                "missing_minutes", ofInt(missing),
+                "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
+        return metadata(report);
     }
 
     private static Map<String, MetadataValue> metadata(SilverReport report) {

@@ -126,6 +126,13 @@ final class WorkerRun implements AutoCloseable {
         throw new UsageException(optionName + " is required");
     }
 
+    /** The configured exchange pair named by --exchange/--symbol, else by the Pipes extras. */
+    PipelineConfig.Listing stream(StreamOptions options) {
+        String exchange = required(options.exchange, EXTRA_EXCHANGE, "--exchange");
+        String symbol = required(options.symbol, EXTRA_SYMBOL, "--symbol");
+        return new PipelineConfig.Listing(exchange, config().pair(exchange, symbol));
+    }
+
     /** The database, with pending migrations applied first. */
     Database migratedDatabase() {
         Database database = new Database(DatabaseUrl.fromEnvironment(env));
