@@ -1,0 +1,112 @@
+package io.klinepipeline.engine;
+
+import io.klinepipeline.config.ConfigException;
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.exchange.ExchangeRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+
+/** {@code java -jar kline-engine.jar --config pipeline.yaml}: captures every configured stream until SIGTERM/SIGINT. */
+@Command(name = "kline-engine", mixinStandardHelpOptions = true, versionProvider = EngineMain.Version.class,
+        sortOptions = false, usageHelpWidth = 110,
+        description = {
+            "Captures raw WebSocket events of every exchange/pair in pipeline.yaml into hourly JSONL files",
+            "below storage.local_dir, and uploads finished files to S3 when storage.s3.enabled is true.",
+            "Runs until SIGTERM or SIGINT, then closes connections, finishes its files and uploads what it can.",
+            "Exit codes: 0 stopped cleanly, 1 could not run, 2 invalid configuration."
+        })
+public final class EngineMain implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(EngineMain.class);
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_CONFIG = 2;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "pipeline.yaml",
+            description = "The pipeline configuration (default: ${DEFAULT-VALUE}), for example --config /etc/kline/pipeline.yaml.")
+    private Path config;
+
+    @Option(names = "--exit-after", paramLabel = "SECONDS",
+            description = "Stop cleanly after this many seconds, for demos and tests (default: run until SIGTERM/SIGINT), "
+                    + "for example --exit-after 120.")
+    private Long exitAfterSeconds;
+
+    @Option(names = "--metrics-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How often the counters are logged (default: ${DEFAULT-VALUE}), for example --metrics-interval 10.")
+    private long metricsIntervalSeconds;
+
+    @Option(names = "--upload-grace", paramLabel = "SECONDS", defaultValue = "20",
+            description = "On shutdown, keep uploading finished files this long (default: ${DEFAULT-VALUE}); "
+                    + "the rest is uploaded on the next start.")
+    private long uploadGraceSeconds;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new EngineMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("kline-engine: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+            if (e instanceof IOException || e instanceof IllegalStateException) {
+                cmd.getErr().println("kline-engine: cannot run: " + e.getMessage());
+                return EXIT_FAILED;
+            }
+            log.error("[engine] failed", e);
+            cmd.getErr().println("kline-engine: failed: " + e);
+            return EXIT_FAILED;
+        });
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (metricsIntervalSeconds <= 0 || uploadGraceSeconds < 0 || (exitAfterSeconds != null && exitAfterSeconds <= 0)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--metrics-interval and --exit-after must be positive, --upload-grace not negative");
+        }
+        PipelineConfig pipeline = PipelineConfig.load(config, ExchangeRegistry.standard());
+        Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), Clock.systemUTC(),
+                () -> DefaultCredentialsProvider.builder().build(),
+                new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds)));
+        Thread hook = new Thread(engine::close, "engine-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        engine.start();
+        if (exitAfterSeconds == null) {
+            engine.awaitClosed(Duration.ofMillis(Long.MAX_VALUE));
+            return 0;
+        }
+        if (!engine.awaitClosed(Duration.ofSeconds(exitAfterSeconds))) {
+            log.info("[engine] --exit-after {} s reached", exitAfterSeconds);
+            engine.close();
+            removeHook(hook);
+        }
+        return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and runs the hook, which finds the engine closed.
+            log.debug("[engine] shutdown already in progress", e);
+        }
+    }
+
+    /** The version from the jar manifest, when there is one. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = EngineMain.class.getPackage().getImplementationVersion();
+            return new String[] {"kline-engine " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

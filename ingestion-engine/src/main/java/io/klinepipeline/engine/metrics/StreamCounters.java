@@ -1,0 +1,87 @@
+package io.klinepipeline.engine.metrics;
+
+import io.klinepipeline.engine.StreamId;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What one stream has done since start; written by its event loop and recorder, read by the reporter. */
+public final class StreamCounters {
+    private final StreamId stream;
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong lines = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong rotations = new AtomicLong();
+    private final AtomicLong filesFinished = new AtomicLong();
+
+    public StreamCounters(StreamId stream) {
+        this.stream = stream;
+    }
+
+    public StreamId stream() {
+        return stream;
+    }
+
+    public void frameReceived() {
+        frames.incrementAndGet();
+    }
+
+    public void lineWritten() {
+        lines.incrementAndGet();
+    }
+
+    public void deadLettered() {
+        deadLettered.incrementAndGet();
+    }
+
+    public void connected() {
+        connects.incrementAndGet();
+    }
+
+    public void reconnectScheduled() {
+        reconnects.incrementAndGet();
+    }
+
+    public void rotated() {
+        rotations.incrementAndGet();
+    }
+
+    public void fileFinished() {
+        filesFinished.incrementAndGet();
+    }
+
+    public long frames() {
+        return frames.get();
+    }
+
+    public long lines() {
+        return lines.get();
+    }
+
+    public long deadLetteredCount() {
+        return deadLettered.get();
+    }
+
+    public long connects() {
+        return connects.get();
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    public long rotations() {
+        return rotations.get();
+    }
+
+    public long filesFinished() {
+        return filesFinished.get();
+    }
+
+    /** One log-friendly line of every counter. */
+    public String summary() {
+        return "frames=" + frames.get() + " lines=" + lines.get() + " dead_lettered=" + deadLettered.get()
+                + " connects=" + connects.get() + " reconnects=" + reconnects.get() + " rotations=" + rotations.get()
+                + " files=" + filesFinished.get();
+    }
+}

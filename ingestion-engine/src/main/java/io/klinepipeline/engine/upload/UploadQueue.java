@@ -1,0 +1,178 @@
+package io.klinepipeline.engine.upload;
+
+import io.klinepipeline.engine.metrics.UploadCounters;
+import io.klinepipeline.engine.storage.FinishedFileListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uploads finished files on its own thread, oldest first, and deletes each local file only once
+ * its upload is confirmed. A failed attempt is retried after a pause that starts at
+ * {@code firstRetryDelay} and doubles up to {@code maxRetryDelay}, per file.
+ *
+ * <p>The queue's durable state is the local directory itself: a data file that is still there
+ * has not been confirmed uploaded. In memory it only holds what to try next; after a restart,
+ * {@link LeftoverFiles} finds the same files again.
+ */
+public final class UploadQueue implements FinishedFileListener {
+    private static final Logger log = LoggerFactory.getLogger(UploadQueue.class);
+    private static final long IDLE_POLL_MILLIS = 200;
+
+    private final S3Uploader uploader;
+    private final EmptyFolderPruner pruner;
+    private final Duration firstRetryDelay;
+    private final Duration maxRetryDelay;
+    private final UploadCounters counters;
+    private final DelayQueue<Task> tasks = new DelayQueue<>();
+    private final Thread thread = new Thread(this::run, "s3-upload");
+    private volatile boolean draining;
+    private volatile boolean stopNow;
+
+    /**
+     * @param localDir the folder the files are below; emptied hour folders of past hours are removed
+     */
+    public UploadQueue(S3Uploader uploader, Path localDir, Clock clock, Duration firstRetryDelay, Duration maxRetryDelay,
+            UploadCounters counters) {
+        this.uploader = uploader;
+        this.pruner = new EmptyFolderPruner(localDir, clock);
+        this.firstRetryDelay = firstRetryDelay;
+        this.maxRetryDelay = maxRetryDelay;
+        this.counters = counters;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues a finished file for upload now. Thread-safe. */
+    @Override
+    public void fileFinished(Path file) {
+        counters.queued();
+        tasks.add(new Task(file, 0, System.nanoTime()));
+    }
+
+    /** Files waiting, including those waiting out a retry pause. */
+    public int pending() {
+        return tasks.size();
+    }
+
+    /**
+     * Uploads what is due, for at most {@code grace}, then stops. Whatever is left stays in the
+     * local directory and is uploaded on the next start.
+     */
+    public void stop(Duration grace) throws InterruptedException {
+        draining = true;
+        thread.join(Math.max(1, grace.toMillis()));
+        if (thread.isAlive()) {
+            stopNow = true;
+            thread.interrupt();
+            thread.join();
+        }
+        if (!tasks.isEmpty()) {
+            log.info("[upload] stopping with {} files not uploaded; they stay in the local directory for the next start",
+                    tasks.size());
+        }
+    }
+
+    private void run() {
+        try {
+            while (!stopNow) {
+                Task task = draining ? tasks.poll() : tasks.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (task != null) {
+                    attempt(task);
+                } else if (draining) {
+                    return; // nothing due; files pausing between retries wait for the next start
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void attempt(Task task) {
+        String key = uploader.keyFor(task.file);
+        UploadOutcome outcome;
+        try {
+            outcome = uploader.upload(task.file);
+        } catch (NoSuchFileException e) {
+            log.error("[upload] {} vanished before it was uploaded to s3://{}/{}", task.file, uploader.bucket(), key);
+            return;
+        } catch (IOException | RuntimeException e) {
+            if (stopNow) {
+                tasks.add(task);
+                return;
+            }
+            counters.failedAttempt();
+            Duration pause = retryDelay(task.attempts);
+            log.warn("[upload] s3://{}/{} failed (attempt {}), retrying in {} ms: {}", uploader.bucket(), key,
+                    task.attempts + 1, pause.toMillis(), e.toString());
+            tasks.add(new Task(task.file, task.attempts + 1, System.nanoTime() + pause.toNanos()));
+            return;
+        }
+        switch (outcome) {
+            case UPLOADED -> {
+                log.info("[upload] s3://{}/{} uploaded", uploader.bucket(), key);
+                deleteLocal(task.file, key);
+                counters.uploaded();
+            }
+            case ALREADY_PRESENT -> {
+                log.info("[upload] s3://{}/{} was already uploaded (same length)", uploader.bucket(), key);
+                deleteLocal(task.file, key);
+                counters.alreadyPresent();
+            }
+            case CONFLICT -> counters.conflict();
+        }
+    }
+
+    private void deleteLocal(Path file, String key) {
+        try {
+            Files.deleteIfExists(file);
+            pruner.pruneAfterDeleting(file);
+        } catch (IOException e) {
+            log.error("[upload] s3://{}/{} is confirmed but {} could not be deleted; the next start confirms it again",
+                    uploader.bucket(), key, file, e);
+        }
+    }
+
+    private Duration retryDelay(int attempts) {
+        Duration delay = firstRetryDelay;
+        for (int i = 0; i < attempts && delay.compareTo(maxRetryDelay) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
+    }
+
+    /** One file, the attempts made so far, and when to try next (System.nanoTime). */
+    private static final class Task implements Delayed {
+        final Path file;
+        final int attempts;
+        final long dueNanos;
+
+        Task(Path file, int attempts, long dueNanos) {
+            this.file = file;
+            this.attempts = attempts;
+            this.dueNanos = dueNanos;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            Task that = (Task) other;
+            int byDue = Long.compare(dueNanos, that.dueNanos);
+            return byDue != 0 ? byDue : file.getFileName().toString().compareTo(that.file.getFileName().toString());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.klinepipeline.engine.ws;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection of a stream. {@link #ready()} completes once the handshake is done and
+ * the subscribe messages are sent; {@link #firstFrame()} once the first text frame has arrived.
+ */
+public final class StreamConnection {
+    private final String label;
+    private final Channel channel;
+    private final Promise<StreamConnection> ready;
+    private final Promise<Void> firstFrame;
+    private volatile Instant readyAt;
+    private volatile boolean retired;
+
+    StreamConnection(String label, Channel channel, EventLoop loop) {
+        this.label = label;
+        this.channel = channel;
+        this.ready = loop.newPromise();
+        this.firstFrame = loop.newPromise();
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public Future<StreamConnection> ready() {
+        return ready;
+    }
+
+    public Future<Void> firstFrame() {
+        return firstFrame;
+    }
+
+    /** How long the connection has been subscribed; zero if it never was. */
+    public Duration age(Instant now) {
+        Instant since = readyAt;
+        return since == null ? Duration.ZERO : Duration.between(since, now);
+    }
+
+    /** True once the supervisor closed it on purpose (replaced or shutting down). */
+    public boolean retired() {
+        return retired;
+    }
+
+    /**
+     * Closes it on purpose with the WebSocket close handshake: sends a close frame and keeps
+     * reading until the server answers with its own (so frames already on their way are still
+     * recorded), or closes the socket after {@code grace}.
+     */
+    public Future<Void> retire(Duration grace) {
+        retired = true;
+        if (!channel.isActive() || readyAt == null) {
+            return channel.close();
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+        ScheduledFuture<?> forceClose = channel.eventLoop().schedule(() -> {
+            if (channel.isActive()) {
+                channel.close();
+            }
+        }, grace.toMillis(), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> forceClose.cancel(false));
+        return channel.closeFuture();
+    }
+
+    void markReady(Instant now) {
+        readyAt = now;
+        ready.trySuccess(this);
+    }
+
+    void markFailed(Throwable cause) {
+        ready.tryFailure(cause);
+    }
+
+    void markFrameReceived() {
+        if (!firstFrame.isDone()) {
+            firstFrame.trySuccess(null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

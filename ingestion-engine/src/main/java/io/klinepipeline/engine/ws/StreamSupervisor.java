@@ -1,0 +1,195 @@
+package io.klinepipeline.engine.ws;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseCombiner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one stream connected. A connection that drops or goes silent is replaced after a
+ * {@link ReconnectBackoff} pause; the back-off starts over once a connection has lived
+ * {@code stableAfter}. A healthy connection is replaced before it gets old: the new connection is
+ * opened first and the old one closed only when the new one delivers its first frame (or after
+ * {@code rotationOverlap}), with the WebSocket close handshake so that frames already on their
+ * way over the old connection are still read. The overlap may duplicate events but misses none.
+ *
+ * <p>All state lives on one event loop, which also runs the stream's connections: no locks.
+ */
+public final class StreamSupervisor {
+    private static final Logger log = LoggerFactory.getLogger(StreamSupervisor.class);
+
+    private final StreamTarget target;
+    private final WebSocketConnector connector;
+    private final EventLoop loop;
+    private final ReconnectPolicy policy;
+    private final ReconnectBackoff backoff;
+    private final Clock clock;
+
+    private StreamConnection current;
+    private StreamConnection incoming;
+    private StreamConnection outgoing;
+    private ScheduledFuture<?> timer;
+    private int failures;
+    private int sequence;
+    private boolean stopped;
+
+    public StreamSupervisor(StreamTarget target, WebSocketConnector connector, EventLoop loop, ReconnectPolicy policy,
+            ReconnectBackoff backoff, Clock clock) {
+        this.target = target;
+        this.connector = connector;
+        this.loop = loop;
+        this.policy = policy;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    /** Opens the first connection after {@code delay}. */
+    public void start(Duration delay) {
+        loop.execute(() -> timer = loop.schedule(() -> open(false), delay.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Closes every connection; the returned future completes when they are closed. */
+    public Future<Void> stop() {
+        Promise<Void> done = loop.newPromise();
+        loop.execute(() -> {
+            stopped = true;
+            cancelTimer();
+            PromiseCombiner closes = new PromiseCombiner(loop);
+            for (StreamConnection connection : new StreamConnection[] {current, incoming, outgoing}) {
+                if (connection != null) {
+                    closes.add(connection.retire(policy.closeGrace()));
+                }
+            }
+            current = null;
+            incoming = null;
+            outgoing = null;
+            closes.finish(done);
+        });
+        return done;
+    }
+
+    private void open(boolean replacing) {
+        if (stopped) {
+            return;
+        }
+        timer = null;
+        StreamConnection connection = connector.connect(loop, target, target.stream() + "#" + (++sequence));
+        if (replacing) {
+            incoming = connection;
+            log.info("[{}] replacing {} before it reaches its maximum age", connection, current);
+        }
+        connection.ready().addListener(f -> {
+            if (f.isSuccess()) {
+                onReady(connection);
+            } else {
+                onFailedToOpen(connection, f.cause());
+            }
+        });
+        connection.channel().closeFuture().addListener(f -> onClosed(connection));
+    }
+
+    private void onReady(StreamConnection connection) {
+        if (stopped) {
+            connection.retire(policy.closeGrace());
+            return;
+        }
+        target.counters().connected();
+        if (connection == incoming && current != null) {
+            incoming = null;
+            outgoing = current;
+            failures = 0; // the connection being replaced lived its full age
+            target.counters().rotated();
+            retireWhenReplaced(outgoing, connection);
+        }
+        incoming = null;
+        current = connection;
+        schedule(() -> open(true), policy.rotateAfter());
+    }
+
+    private void retireWhenReplaced(StreamConnection old, StreamConnection replacement) {
+        Runnable retire = () -> {
+            if (outgoing == old && current == replacement) {
+                outgoing = null;
+                log.info("[{}] closing: replaced by {}", old, replacement);
+                old.retire(policy.closeGrace());
+            }
+        };
+        replacement.firstFrame().addListener(f -> retire.run());
+        loop.schedule(retire, policy.rotationOverlap().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onFailedToOpen(StreamConnection connection, Throwable cause) {
+        if (stopped) {
+            return;
+        }
+        log.warn("[{}] could not connect to {}: {}", connection, target.uri(), cause.toString());
+        connection.channel().close();
+        if (connection == incoming) {
+            incoming = null;
+            if (current != null) {
+                Duration pause = backoff.delayBefore(failures++);
+                log.info("[{}] keeps running; next replacement attempt in {} ms", current, pause.toMillis());
+                schedule(() -> open(true), pause);
+                return;
+            }
+        }
+        reconnectLater();
+    }
+
+    private void onClosed(StreamConnection connection) {
+        if (stopped || connection.retired()) {
+            return; // closed on purpose
+        }
+        if (connection == outgoing) {
+            outgoing = null; // its replacement is already current
+            return;
+        }
+        if (connection != current) {
+            return; // a failed attempt, handled by onFailedToOpen
+        }
+        current = null;
+        Duration lived = connection.age(clock.instant());
+        if (lived.compareTo(policy.stableAfter()) >= 0) {
+            failures = 0;
+        }
+        log.warn("[{}] dropped after {} s", connection, lived.toSeconds());
+        if (outgoing != null && outgoing.channel().isActive()) {
+            current = outgoing; // the replacement died during the overlap: keep the old one a while longer
+            outgoing = null;
+            Duration pause = backoff.delayBefore(failures++);
+            log.info("[{}] stays current; next replacement attempt in {} ms", current, pause.toMillis());
+            schedule(() -> open(true), pause);
+            return;
+        }
+        if (incoming != null) {
+            cancelTimer();
+            return; // the replacement being opened takes over
+        }
+        reconnectLater();
+    }
+
+    private void reconnectLater() {
+        Duration pause = backoff.delayBefore(failures++);
+        target.counters().reconnectScheduled();
+        log.info("[{}] reconnecting in {} ms (attempt {})", target.stream(), pause.toMillis(), failures);
+        schedule(() -> open(false), pause);
+    }
+
+    private void schedule(Runnable task, Duration delay) {
+        cancelTimer();
+        timer = loop.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

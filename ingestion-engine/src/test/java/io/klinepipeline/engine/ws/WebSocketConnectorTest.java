@@ -1,0 +1,125 @@
+package io.klinepipeline.engine.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.klinepipeline.engine.StreamId;
+import io.klinepipeline.engine.capture.FrameQueue;
+import io.klinepipeline.engine.capture.ReceivedFrame;
+import io.klinepipeline.engine.metrics.StreamCounters;
+import io.klinepipeline.engine.testing.FakeBinanceServer;
+import io.klinepipeline.engine.testing.TestCertificates;
+import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.exchange.StreamProtocol;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WebSocketConnectorTest {
+    private static final StreamId STREAM = new StreamId(ExchangeRegistry.standard().get("binance"), "BTCUSDT");
+
+    @TempDir
+    Path dir;
+
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final AddressResolverGroup<?> dns = WebSocketConnector.nonBlockingDns();
+
+    @AfterEach
+    void shutDown() {
+        dns.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private StreamTarget target(FakeBinanceServer server, FrameQueue queue) {
+        StreamProtocol protocol = STREAM.exchange().stream();
+        return new StreamTarget(STREAM, protocol.endpoint(server.wsBase(), "BTCUSDT"), protocol, queue, new StreamCounters(STREAM));
+    }
+
+    @Test
+    void speaksWssWithHostnameVerificationAndAnswersPingsOverIt() throws Exception {
+        TestCertificates certificates = new TestCertificates(dir, "ip:127.0.0.1");
+        try (FakeBinanceServer server = new FakeBinanceServer(certificates.server())) {
+            FrameQueue queue = new FrameQueue(STREAM, 100, 10);
+            WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30),
+                    Optional.of(certificates.clientTrustingIt()), dns);
+            StreamConnection connection = connector.connect(loops.next(), target(server, queue), "tls#1");
+            assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(connection.ready().isSuccess()).as("handshake: %s", connection.ready().cause()).isTrue();
+
+            FakeBinanceServer.Connection accepted = server.awaitConnection(Duration.ofSeconds(5));
+            assertThat(server.wsBase().getScheme()).isEqualTo("wss");
+            accepted.ping("over-tls");
+            assertThat(accepted.awaitPong(Duration.ofSeconds(5))).isEqualTo("over-tls");
+            accepted.send("{\"e\":\"kline\"}");
+            ReceivedFrame frame = queue.poll(Duration.ofSeconds(5));
+            assertThat(frame.text()).isEqualTo("{\"e\":\"kline\"}");
+            assertThat(frame.connection()).isEqualTo("tls#1");
+            assertThat(connection.retire(Duration.ofSeconds(5)).await(5, TimeUnit.SECONDS)).as("close handshake").isTrue();
+        }
+    }
+
+    @Test
+    void sendsTheExchangesSubscribeMessagesAfterTheHandshakeAndItsClientPingsPeriodically() throws Exception {
+        StreamProtocol subscribing = new StreamProtocol() {
+            @Override
+            public URI endpoint(URI wsBase, String symbol) {
+                return URI.create(wsBase + "/ws/" + symbol.toLowerCase(Locale.ROOT) + "@kline_1m");
+            }
+
+            @Override
+            public List<String> subscribeMessages(String symbol) {
+                return List.of("{\"op\":\"subscribe\",\"args\":[\"" + symbol + "\"]}");
+            }
+
+            @Override
+            public String channel() {
+                return "kline_1m";
+            }
+
+            @Override
+            public Optional<ClientPing> clientPing() {
+                return Optional.of(new ClientPing("{\"op\":\"ping\"}", Duration.ofMillis(100)));
+            }
+
+            @Override
+            public Duration maxConnectionAge() {
+                return Duration.ofHours(24);
+            }
+        };
+        try (FakeBinanceServer server = new FakeBinanceServer()) {
+            FrameQueue queue = new FrameQueue(STREAM, 100, 10);
+            StreamTarget target = new StreamTarget(STREAM, subscribing.endpoint(server.wsBase(), "BTCUSDT"), subscribing, queue,
+                    new StreamCounters(STREAM));
+            WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30), Optional.empty(), dns);
+            StreamConnection connection = connector.connect(loops.next(), target, "sub#1");
+            FakeBinanceServer.Connection accepted = server.awaitConnection(Duration.ofSeconds(5));
+            assertThat(accepted.awaitClientText(Duration.ofSeconds(5))).isEqualTo("{\"op\":\"subscribe\",\"args\":[\"BTCUSDT\"]}");
+            assertThat(accepted.awaitClientText(Duration.ofSeconds(5))).isEqualTo("{\"op\":\"ping\"}");
+            assertThat(accepted.awaitClientText(Duration.ofSeconds(5))).isEqualTo("{\"op\":\"ping\"}");
+            assertThat(connection.retire(Duration.ofSeconds(5)).await(5, TimeUnit.SECONDS)).as("close handshake").isTrue();
+        }
+    }
+
+    @Test
+    void refusesACertificateIssuedForAnotherHost() throws Exception {
+        TestCertificates certificates = new TestCertificates(dir, "dns:stream.example.invalid");
+        try (FakeBinanceServer server = new FakeBinanceServer(certificates.server())) {
+            WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30),
+                    Optional.of(certificates.clientTrustingIt()), dns);
+            StreamConnection connection = connector.connect(loops.next(), target(server, new FrameQueue(STREAM, 100, 10)), "tls#1");
+            assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(connection.ready().isSuccess()).isFalse();
+        }
+    }
+}
