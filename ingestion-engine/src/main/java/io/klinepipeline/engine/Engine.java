@@ -18,7 +18,7 @@ import io.klinepipeline.engine.storage.LocalDirLock;
 import io.klinepipeline.engine.storage.RollPolicy;
 import io.klinepipeline.engine.storage.WriterId;
 import io.klinepipeline.engine.upload.LeftoverFiles;
-import io.klinepipeline.engine.upload.S3ClientFactory;
+import io.klinepipeline.s3.S3ClientFactory;
 import io.klinepipeline.engine.upload.S3Uploader;
 import io.klinepipeline.engine.upload.UploadQueue;
 import io.klinepipeline.engine.ws.ReconnectBackoff;

@@ -1,7 +1,7 @@
 package io.klinepipeline.engine.testing;
 
 import io.klinepipeline.config.S3Config;
-import io.klinepipeline.engine.upload.S3ClientFactory;
+import io.klinepipeline.s3.S3ClientFactory;
 import java.net.URI;
 import java.util.Properties;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;

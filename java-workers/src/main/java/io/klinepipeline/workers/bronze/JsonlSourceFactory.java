@@ -1,5 +1,6 @@
 package io.klinepipeline.workers.bronze;
 
+import io.klinepipeline.s3.S3ClientFactory;
 import io.klinepipeline.config.S3Config;
 import io.klinepipeline.config.StorageConfig;
 

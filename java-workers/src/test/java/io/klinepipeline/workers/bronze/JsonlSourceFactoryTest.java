@@ -1,5 +1,6 @@
 package io.klinepipeline.workers.bronze;
 
+import io.klinepipeline.s3.S3ClientFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klinepipeline.config.PipelineConfig;

@@ -1,4 +1,4 @@
-package io.klinepipeline.workers.bronze;
+package io.klinepipeline.s3;
 
 import io.klinepipeline.config.S3Config;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -10,7 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
-/** Builds the S3 client that {@code storage.s3} describes. */
+/** Builds the S3 client that {@code storage.s3} describes, for the engine (uploads) and the workers (reads). */
 public final class S3ClientFactory {
 
     private S3ClientFactory() {}
