@@ -2,6 +2,7 @@
 
 from dagster import (
     AssetSelection,
+    DefaultScheduleStatus,
     ScheduleDefinition,
     build_schedule_from_partitioned_job,
     define_asset_job,
@@ -24,4 +25,7 @@ def build_hourly_schedule() -> ScheduleDefinition:
         selection=AssetSelection.groups(BRONZE_GROUP, SILVER_GROUP),
         description="Loads one hour of captured candles into bronze, fills the gaps from REST, merges silver.",
     )
-    return build_schedule_from_partitioned_job(job, minute_of_hour=MINUTE_OF_HOUR)
+    # Running from the start: `make run` is the pipeline, not a demo of it.
+    return build_schedule_from_partitioned_job(
+        job, minute_of_hour=MINUTE_OF_HOUR, default_status=DefaultScheduleStatus.RUNNING
+    )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the main job on embedded defaults. Local PostgreSQL, migrations, the ingestion
-# engine in the background (log: .run/engine.log), and `dagster dev` in the foreground (UI on
-# http://127.0.0.1:3000, daemon on). Ctrl-C stops both. Raw events go to storage.local_dir of
+# engine in the background (log: .run/engine.log), and Dagster's dev server in the foreground
+# (`dg dev`, which runs `dagster dev` for this project: UI on http://127.0.0.1:3000, daemon on). Ctrl-C stops both. Raw events go to storage.local_dir of
 # pipeline.yaml (S3 stays off unless pipeline.yaml enables it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,4 +28,7 @@ mkdir -p "$DAGSTER_HOME"
 telemetry:
   enabled: false
 YAML
-.venv/bin/dagster dev -m dagster_project.definitions -h 0.0.0.0 -p "${DAGSTER_PORT:-3000}"
+# dg checks that the project's virtualenv is the active one.
+# shellcheck disable=SC1091
+source .venv/bin/activate
+dg dev -p "${DAGSTER_PORT:-3000}"

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, build_schedule_context
+from dagster import DagsterInstance, DefaultScheduleStatus, build_schedule_context
 
 from dagster_project.definitions import defs
 from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
@@ -38,6 +38,7 @@ def test_the_schedule_runs_the_whole_job_at_minute_five_for_the_hour_that_ended(
     assert schedule.job_name == "kline_pipeline_job"
     assert schedule.cron_schedule == "5 * * * *"
     assert schedule.execution_timezone == "UTC"
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING
     with DagsterInstance.ephemeral() as instance:
         tick = schedule.evaluate_tick(
             build_schedule_context(instance, scheduled_execution_time=datetime(2026, 11, 24, 11, 5, tzinfo=timezone.utc)),
