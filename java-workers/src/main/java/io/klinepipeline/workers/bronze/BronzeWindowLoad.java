@@ -2,7 +2,6 @@ package io.klinepipeline.workers.bronze;
 
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.workers.db.Database;
-import io.klinepipeline.workers.window.TimeWindow;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -60,8 +59,8 @@ final class BronzeWindowLoad implements AutoCloseable {
         this.rowsReplaced = rowsReplaced;
     }
 
-    /** Opens the transaction, deletes the window's websocket rows of the stream and starts the COPY. */
-    static BronzeWindowLoad begin(Database database, String exchange, String symbol, TimeWindow window) throws SQLException {
+    /** Opens the transaction, deletes the stream's websocket rows in the scope and starts the COPY. */
+    static BronzeWindowLoad begin(Database database, String exchange, String symbol, ReplaceScope scope) throws SQLException {
         Connection connection = database.connect();
         try {
             connection.setAutoCommit(false);
@@ -71,8 +70,9 @@ final class BronzeWindowLoad implements AutoCloseable {
                     .where(EXCHANGE.eq(exchange))
                     .and(SYMBOL.eq(symbol))
                     .and(SOURCE.eq(BronzeCopyRows.SOURCE))
-                    .and(INTERVAL_START.ge(window.start()))
-                    .and(INTERVAL_START.lt(window.end()))
+                    .and(DSL.or(scope.ranges().stream()
+                            .map(range -> INTERVAL_START.ge(range.start()).and(INTERVAL_START.lt(range.end())))
+                            .toList()))
                     .execute();
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
             return new BronzeWindowLoad(connection, copy, deleted);

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,19 +69,27 @@ public final class ExtToBronzeJob {
         Instant runAt = clock.instant();
 
         List<HourObject> objects = list(exchange, symbol, window);
-        if (objects.isEmpty()) {
-            // No source at all is not "the window was empty": files may have been pruned locally
-            // or not uploaded yet, so keep what bronze already has rather than delete it.
-            log.warn("{}: no objects in {}; existing bronze rows left in place", stream, source);
-            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0);
+        // Only hours whose own folder has objects are replaced. An hour without any is not "an hour
+        // without candles": its files may have been pruned locally or not uploaded yet, so what
+        // bronze already holds for it stays (and the late closes of it found in the next hour's
+        // folder are not loaded again beside those rows).
+        Set<Instant> replacedHours = new TreeSet<>();
+        objects.stream().map(HourObject::hour).filter(h -> h.isBefore(window.end())).forEach(replacedHours::add);
+        List<Instant> hoursWithoutSource = window.hours().filter(h -> !replacedHours.contains(h)).toList();
+        if (!hoursWithoutSource.isEmpty()) {
+            log.warn("{}: no objects in {} for hour(s) {}; their bronze rows are left in place", stream, source, hoursWithoutSource);
+        }
+        if (replacedHours.isEmpty()) {
+            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size());
         }
         log.info("{}: reading {} objects from {}", stream, objects.size(), source);
+        ReplaceScope scope = new ReplaceScope(window, replacedHours);
 
         Path deadLetterPath = DeadLetterFile.pathFor(config.storage().deadLetterDir(), exchange, symbol, window, runAt);
         ExtToBronzeReport report;
         try (DeadLetterFile deadLetters = new DeadLetterFile(deadLetterPath);
-                BronzeWindowLoad load = BronzeWindowLoad.begin(database, exchangeName, symbol, window)) {
-            WindowReplay replay = new WindowReplay(exchangeName, symbol, window, window.end().plus(LATE_CLOSE_GRACE),
+                BronzeWindowLoad load = BronzeWindowLoad.begin(database, exchangeName, symbol, scope)) {
+            WindowReplay replay = new WindowReplay(exchangeName, symbol, scope, window.end().plus(LATE_CLOSE_GRACE),
                     source, codec, exchange.newPayloadParser(symbol), load::add, deadLetters, stream);
             for (HourObject object : objects) {
                 replay.read(object.name(), object.hour());
@@ -88,7 +98,8 @@ public final class ExtToBronzeJob {
             WindowCoverage coverage = replay.coverage();
             report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(),
                     deadLetters.lines(), coverage.firstMinute(), coverage.lastMinute(), coverage.finalMinutes(),
-                    deadLetters.writtenPath(), window.minutes(), coverage.minutesWithRows(), replay.partialLines());
+                    deadLetters.writtenPath(), window.minutes(), coverage.minutesWithRows(), replay.partialLines(),
+                    hoursWithoutSource.size());
         }
         if (report.deadLettered() > 0) {
             log.warn("{}: {} unusable lines dead-lettered to {}", stream, report.deadLettered(), report.deadLetterFile());

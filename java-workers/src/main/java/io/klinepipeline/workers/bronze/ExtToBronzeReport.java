@@ -31,7 +31,8 @@ public record ExtToBronzeReport(
         Path deadLetterFile,
         long windowMinutes,
         long minutesWithRows,
-        long partialLinesIgnored) {
+        long partialLinesIgnored,
+        long hoursWithoutSource) {
 
     /** Minutes of the window that silver cannot take from this load yet: no closing update seen. */
     public long minutesWithoutFinal() {
@@ -44,6 +45,7 @@ public record ExtToBronzeReport(
                 + (firstMinute == null ? "no minutes" : "minutes " + firstMinute + " .. " + lastMinute)
                 + ", " + finalMinutes + "/" + windowMinutes + " final; "
                 + deadLettered + " dead-lettered" + (deadLetterFile == null ? "" : " to " + deadLetterFile)
-                + (partialLinesIgnored == 0 ? "" : "; " + partialLinesIgnored + " unterminated last lines ignored");
+                + (partialLinesIgnored == 0 ? "" : "; " + partialLinesIgnored + " unterminated last lines ignored")
+                + (hoursWithoutSource == 0 ? "" : "; " + hoursWithoutSource + " hour(s) without source objects left untouched");
     }
 }

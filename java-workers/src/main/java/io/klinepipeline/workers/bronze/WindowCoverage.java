@@ -9,16 +9,18 @@ import java.util.BitSet;
 /** Which minutes of a window got rows, and which of them a final one; a bit per minute, so a month costs 6 KB. */
 final class WindowCoverage {
     private final TimeWindow window;
+    private final ReplaceScope scope;
     private final BitSet withRows = new BitSet();
     private final BitSet withFinal = new BitSet();
 
-    WindowCoverage(TimeWindow window) {
-        this.window = window;
+    WindowCoverage(ReplaceScope scope) {
+        this.window = scope.window();
+        this.scope = scope;
     }
 
-    /** Whether a candle starting here belongs to the window: [start, end). */
+    /** Whether a candle starting here is loaded by this run: in the window, in an hour with source objects. */
     boolean contains(Instant intervalStart) {
-        return !intervalStart.isBefore(window.start()) && intervalStart.isBefore(window.end());
+        return scope.contains(intervalStart);
     }
 
     void add(Candle candle) {

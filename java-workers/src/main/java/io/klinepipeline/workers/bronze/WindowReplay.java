@@ -50,18 +50,18 @@ final class WindowReplay {
      * @param readUntil a file is read up to its first line received after this instant
      * @param stream the stream's identity for log lines
      */
-    WindowReplay(String exchange, String symbol, TimeWindow window, Instant readUntil, JsonlObjectSource source,
+    WindowReplay(String exchange, String symbol, ReplaceScope scope, Instant readUntil, JsonlObjectSource source,
             RawEventCodec codec, PayloadParser parser, CandleSink sink, DeadLetterFile deadLetters, String stream) {
         this.exchange = exchange;
         this.symbol = symbol;
-        this.window = window;
+        this.window = scope.window();
         this.readUntil = readUntil;
         this.source = source;
         this.codec = codec;
         this.parser = parser;
         this.sink = sink;
         this.deadLetters = deadLetters;
-        this.coverage = new WindowCoverage(window);
+        this.coverage = new WindowCoverage(scope);
         this.stream = stream;
     }
 

@@ -52,6 +52,7 @@ final class ExtToBronzeCommand extends WorkerCommand {
         m.put("final_minutes", ofInt(report.finalMinutes()));
         m.put("minutes_without_final", ofInt(report.minutesWithoutFinal()));
         m.put("partial_lines_ignored", ofInt(report.partialLinesIgnored()));
+        m.put("hours_without_source", ofInt(report.hoursWithoutSource()));
         m.put("dead_lettered", ofInt(report.deadLettered()));
         m.put("first_minute", report.firstMinute() == null ? MetadataValue.ofNull() : MetadataValue.ofTimestamp(report.firstMinute()));
         m.put("last_minute", report.lastMinute() == null ? MetadataValue.ofNull() : MetadataValue.ofTimestamp(report.lastMinute()));

@@ -103,15 +103,17 @@ class ExtToBronzeFromS3Test {
                 BronzeFixtures.event(Instant.parse("2026-11-24T11:30:00Z"), ThreeMinuteScenario.AFTER_UPDATE.frame()));
         String body = late.content() + ("x".repeat(1023) + "\n").repeat(32 * 1024);
         s3.putObject(b -> b.bucket(BUCKET).key(prefix + late.name()), RequestBody.fromString(body, StandardCharsets.UTF_8));
+        JsonlFile inWindowHour = ThreeMinuteScenario.FILES.get(0); // so the window's own hour has a source
+        upload(List.of(inWindowHour));
         Database database = TestDatabases.migrated();
 
         ExtToBronzeReport report = new ExtToBronzeJob(BronzeFixtures.config(dir), BronzeFixtures.EXCHANGES, database,
                 new S3JsonlSource(s3, BUCKET, prefix), Clock.systemUTC())
                 .run("binance", "BTCUSDT", ThreeMinuteScenario.WINDOW);
 
-        assertThat(report.objects()).isEqualTo(1);
-        assertThat(report.lines()).isZero();
-        assertThat(report.rowsLoaded()).isZero();
+        assertThat(report.objects()).isEqualTo(2);
+        assertThat(report.lines()).as("only the in-hour file's lines; none of the late object's").isEqualTo(4);
+        assertThat(report.rowsLoaded()).isEqualTo(2);
         assertThat(report.deadLettered()).isZero();
     }
 

@@ -311,6 +311,24 @@ class ExtToBronzeJobTest {
     }
 
     @Test
+    void keepsAnHoursRowsWhenOnlyTheNextHoursFolderHasObjects() throws Exception {
+        BronzeFixtures.writeLocal(localDir, ThreeMinuteScenario.FILES);
+        job().run("binance", "BTCUSDT", WINDOW);
+        List<Row> loaded = BronzeRows.all(database);
+        // The 10:00 folder is pruned (or not uploaded yet); only 11:00's file, with 10:59's close, is left.
+        try (var files = Files.walk(localDir)) {
+            files.filter(f -> f.toString().contains("hour=10") && Files.isRegularFile(f)).forEach(f -> f.toFile().delete());
+        }
+
+        ExtToBronzeReport report = job().run("binance", "BTCUSDT", WINDOW);
+
+        assertThat(report.hoursWithoutSource()).isEqualTo(1);
+        assertThat(report.rowsReplaced()).isZero();
+        assertThat(report.rowsLoaded()).as("10:59's close is already there; loading it again would double it").isZero();
+        assertThat(BronzeRows.all(database)).isEqualTo(loaded);
+    }
+
+    @Test
     void skipsFilesThatAreNotDataFilesOfTheLayout() throws Exception {
         JsonlFile data = JsonlFile.of(Instant.parse("2026-11-24T10:57:00Z"), ThreeMinuteScenario.M57_FIRST.line());
         BronzeFixtures.writeLocal(localDir, List.of(data));

@@ -1,0 +1,37 @@
+package io.klinepipeline.workers.bronze;
+
+import io.klinepipeline.workers.window.TimeWindow;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The minutes one ext-to-bronze run replaces: those of the window whose UTC hour has source
+ * objects of its own. Candles outside it are neither deleted nor loaded.
+ */
+record ReplaceScope(TimeWindow window, Set<Instant> hours) {
+
+    ReplaceScope {
+        hours = Set.copyOf(hours);
+    }
+
+    /** Whether a candle starting here is replaced by this run. */
+    boolean contains(Instant intervalStart) {
+        return !intervalStart.isBefore(window.start()) && intervalStart.isBefore(window.end())
+                && hours.contains(intervalStart.truncatedTo(ChronoUnit.HOURS));
+    }
+
+    /** The scope as [start, end) ranges, one per replaced hour, clipped to the window. */
+    List<TimeWindow> ranges() {
+        List<TimeWindow> ranges = new ArrayList<>();
+        hours.stream().sorted().forEach(hour -> {
+            Instant start = hour.isBefore(window.start()) ? window.start() : hour;
+            Instant hourEnd = hour.plus(1, ChronoUnit.HOURS);
+            Instant end = hourEnd.isAfter(window.end()) ? window.end() : hourEnd;
+            ranges.add(new TimeWindow(start, end));
+        });
+        return ranges;
+    }
+}
