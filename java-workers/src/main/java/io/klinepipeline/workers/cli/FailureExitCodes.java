@@ -33,20 +33,32 @@ final class FailureExitCodes implements IExecutionExceptionHandler {
         return code;
     }
 
+    /**
+     * The whole cause chain decides, in this order: a database failure anywhere (pgjdbc wraps a
+     * failed COPY write in an IOException), then a usage or configuration problem, then the
+     * exchange or object store.
+     */
     static int exitCode(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException || t instanceof UsageException || t instanceof IllegalArgumentException) {
-                return USAGE;
-            }
-            if (t instanceof SQLException || t instanceof DataAccessException || t instanceof FlywayException) {
-                return DATABASE;
-            }
-            if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof RestFetchException
-                    || t.getClass().getName().startsWith("software.amazon.awssdk")) {
-                return UPSTREAM;
-            }
+        if (inChain(e, t -> t instanceof SQLException || t instanceof DataAccessException || t instanceof FlywayException)) {
+            return DATABASE;
+        }
+        if (inChain(e, t -> t instanceof ConfigException || t instanceof UsageException)) {
+            return USAGE;
+        }
+        if (inChain(e, t -> t instanceof IOException || t instanceof UncheckedIOException || t instanceof RestFetchException
+                || t.getClass().getName().startsWith("software.amazon.awssdk"))) {
+            return UPSTREAM;
         }
         return UNEXPECTED;
+    }
+
+    private static boolean inChain(Throwable e, java.util.function.Predicate<Throwable> test) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (test.test(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One line: the failure's own message and, when it adds something, its cause's (first lines only). */

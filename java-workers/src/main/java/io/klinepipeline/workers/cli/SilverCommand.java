@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
             "Example: kline-worker silver --symbol BTC-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class SilverCommand extends WorkerCommand {
     @Option(names = "--symbol", paramLabel = "BASE-QUOTE",
-            description = "Canonical pair. Example: --symbol BTC-USDT. Under Dagster Pipes: extras.symbol.")
+            description = "Canonical pair. Example: --symbol BTC-USDT. When absent under Dagster Pipes: extras.symbol.")
     String symbol;
 
     @Mixin
@@ -33,7 +33,8 @@ final class SilverCommand extends WorkerCommand {
     @Override
     Map<String, MetadataValue> run(WorkerRun run) throws Exception {
         PipelineConfig config = run.config();
-        CanonicalPair pair = CanonicalPair.parse(run.required(symbol, WorkerRun.EXTRA_SYMBOL, "--symbol"));
+        String text = run.required(symbol, WorkerRun.EXTRA_SYMBOL, "--symbol");
+        CanonicalPair pair = WorkerRun.asUsage(() -> CanonicalPair.parse(text));
         if (config.listings(pair).isEmpty()) {
             throw new UsageException("no configured exchange lists " + pair + " (check pairs/canonical in pipeline.yaml)");
         }

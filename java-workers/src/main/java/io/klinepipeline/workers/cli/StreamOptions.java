@@ -6,10 +6,10 @@ import picocli.CommandLine.Option;
 final class StreamOptions {
 
     @Option(names = "--exchange", paramLabel = "NAME",
-            description = "Exchange as named in pipeline.yaml. Example: --exchange binance. Under Dagster Pipes: extras.exchange.")
+            description = "Exchange as named in pipeline.yaml. Example: --exchange binance. When absent under Dagster Pipes: extras.exchange.")
     String exchange;
 
     @Option(names = "--symbol", paramLabel = "SYMBOL",
-            description = "Exchange-native symbol listed in pipeline.yaml. Example: --symbol BTCUSDT. Under Dagster Pipes: extras.symbol.")
+            description = "Exchange-native symbol listed in pipeline.yaml. Example: --symbol BTCUSDT. When absent under Dagster Pipes: extras.symbol.")
     String symbol;
 }

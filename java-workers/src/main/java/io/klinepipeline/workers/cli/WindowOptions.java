@@ -7,7 +7,7 @@ final class WindowOptions {
 
     @Option(names = "--start", paramLabel = "TIME",
             description = "Window start, ISO-8601 UTC, inclusive, on a whole minute. Example: --start 2026-11-24T10:00:00Z."
-                    + " Under Dagster Pipes the partition window is used instead.")
+                    + " When absent under Dagster Pipes: extras window_start/window_end, else the partition window.")
     String start;
 
     @Option(names = "--end", paramLabel = "TIME",

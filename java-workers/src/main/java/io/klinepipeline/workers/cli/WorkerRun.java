@@ -61,23 +61,30 @@ final class WorkerRun implements AutoCloseable {
         Map<String, MetadataValue> run() throws Exception;
     }
 
-    /** Runs the body and reports; a failure is reported through Pipes and rethrown for the exit code. */
+    /**
+     * Runs the body and reports. Any failure, also one while reporting, is sent through Pipes in
+     * {@code closed} and rethrown for the exit code.
+     */
     int execute(String what, Body body) throws Exception {
-        Map<String, MetadataValue> metadata;
         try {
-            metadata = body.run();
+            Map<String, MetadataValue> metadata = body.run();
+            // A step without assets (migrate launched from a plain op) has nothing to materialize.
+            if (session.isActive() && hasAssets(session.context())) {
+                session.reportAssetMaterialization(null, metadata, null);
+            }
+            out.println(what + " done");
+            metadata.forEach((name, value) -> out.println("  " + name + ": " + value.rawValue()));
+            out.flush();
         } catch (Exception | Error e) {
             session.close(e);
             throw e;
         }
-        if (session.isActive()) {
-            session.reportAssetMaterialization(null, metadata, null);
-        }
-        out.println(what + " done");
-        metadata.forEach((name, value) -> out.println("  " + name + ": " + value.rawValue()));
-        out.flush();
         session.close();
         return 0;
+    }
+
+    private static boolean hasAssets(PipesContextData context) {
+        return context.assetKeys() != null && !context.assetKeys().isEmpty();
     }
 
     PipelineConfig config() {
@@ -91,25 +98,40 @@ final class WorkerRun implements AutoCloseable {
         return ExchangeRegistry.standard();
     }
 
-    /** The window: Pipes extras first (set for single partitions and ranges), then the partition window, then --start/--end. */
+    /**
+     * The window: --start/--end when given (the command line always wins, as for --exchange and
+     * --symbol), else the Pipes extras (set for single partitions and ranges), else the partition window.
+     */
     TimeWindow window(WindowOptions options) {
+        if (options.start != null || options.end != null) {
+            if (options.start == null || options.end == null) {
+                throw new UsageException("--start and --end go together");
+            }
+            return asUsage(() -> TimeWindow.parse(options.start, options.end));
+        }
         if (session.isActive()) {
             PipesContextData context = session.context();
             Optional<String> start = extra(context, EXTRA_WINDOW_START);
             Optional<String> end = extra(context, EXTRA_WINDOW_END);
             if (start.isPresent() && end.isPresent()) {
-                return TimeWindow.parse(start.get(), end.get());
+                return asUsage(() -> TimeWindow.parse(start.get(), end.get()));
             }
             PipesTimeWindow partition = context.partitionTimeWindow();
             if (partition != null) {
-                return new TimeWindow(partition.start(), partition.end());
+                return asUsage(() -> new TimeWindow(partition.start(), partition.end()));
             }
         }
-        if (options.start == null || options.end == null) {
-            throw new UsageException("a window is required: pass --start and --end (ISO-8601 UTC, end exclusive),"
-                    + " e.g. --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z");
+        throw new UsageException("a window is required: pass --start and --end (ISO-8601 UTC, end exclusive),"
+                + " e.g. --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z");
+    }
+
+    /** Runs a parse of user input; its IllegalArgumentException becomes a usage error (exit code 2). */
+    static <T> T asUsage(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        return TimeWindow.parse(options.start, options.end);
     }
 
     /** An option's value, else the Pipes extra of that name, else a usage error naming the option. */

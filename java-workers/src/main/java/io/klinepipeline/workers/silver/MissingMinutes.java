@@ -23,8 +23,10 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Per exchange listing a pair: the minutes of a window that are over and have no final bronze row
- * under any of that exchange's symbols for the pair. One query for all exchanges.
+ * Per exchange listing a pair: the minutes of a window that are over, have no final bronze row
+ * under any of that exchange's symbols for the pair, and are not known to be empty (bronze-rest
+ * asked the exchange and it has no candle: an empty minute is not a missing one). The same rule as
+ * bronze-rest's GapFinder, for all exchanges in one query.
  */
 final class MissingMinutes {
     private static final int MINUTE_SECONDS = 60;
@@ -50,6 +52,8 @@ final class MissingMinutes {
         Field<String> listingSymbol = field(name("l", "symbol"), SQLDataType.VARCHAR);
         Field<String> bExchange = field(name("b", "exchange"), SQLDataType.VARCHAR);
         Field<String> bSymbol = field(name("b", "symbol"), SQLDataType.VARCHAR);
+        Field<String> cExchange = field(name("c", "exchange"), SQLDataType.VARCHAR);
+        Field<String> cSymbol = field(name("c", "symbol"), SQLDataType.VARCHAR);
 
         for (Record2<String, Integer> r : dsl.select(exchange, DSL.count())
                 .from(exchanges)
@@ -63,6 +67,12 @@ final class MissingMinutes {
                                 field(name("b", "interval_seconds"), SQLDataType.INTEGER).eq(MINUTE_SECONDS),
                                 field(name("b", "interval_start"), SQLDataType.INSTANT).eq(minute),
                                 field(name("b", "is_final"), SQLDataType.BOOLEAN).isTrue()))
+                .andNotExists(selectOne()
+                        .from(table(name("bronze", "rest_checked_minutes")).as("c"))
+                        .join(listing).on(listingExchange.eq(cExchange), listingSymbol.eq(cSymbol))
+                        .where(cExchange.eq(exchange),
+                                field(name("c", "interval_seconds"), SQLDataType.INTEGER).eq(MINUTE_SECONDS),
+                                field(name("c", "interval_start"), SQLDataType.INSTANT).eq(minute)))
                 .groupBy(exchange)
                 .fetch()) {
             out.put(r.value1(), r.value2().longValue());

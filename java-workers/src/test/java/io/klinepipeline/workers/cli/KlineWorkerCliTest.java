@@ -220,6 +220,52 @@ class KlineWorkerCliTest {
     }
 
     @Test
+    void aFailureWhileReportingStillClosesWithTheException() throws Exception {
+        Path messages = dir.resolve("messages");
+        Map<String, String> env = pipesEnv(messages, Map.of("exchange", "binance", "symbol", "BTCUSDT"));
+        // Two assets in the step: a materialization without an asset key is refused by the Pipes client.
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("asset_keys", List.of("bronze/a", "bronze/b"));
+        context.put("partition_time_window", Map.of("start", "2026-11-24T10:00:00+00:00", "end", "2026-11-24T11:00:00+00:00"));
+        context.put("extras", Map.of("exchange", "binance", "symbol", "BTCUSDT"));
+        env.put(Pipes.CONTEXT_ENV_VAR, PipesParamCodec.encode(Map.of("data", context)));
+
+        int code = run(env, "--config", config.toString(), "ext-to-bronze");
+
+        assertThat(code).isNotZero();
+        List<JsonNode> sent = messages(messages);
+        JsonNode closed = sent.get(sent.size() - 1);
+        assertThat(closed.get("method").asText()).isEqualTo("closed");
+        assertThat(closed.get("params").get("exception")).as("closed carries the reporting failure").isNotNull();
+    }
+
+    @Test
+    void migrateLaunchedFromAStepWithoutAssetsReportsNoMaterialization() throws Exception {
+        Path messages = dir.resolve("messages");
+        Map<String, String> env = pipesEnv(messages, Map.of());
+        env.put(Pipes.CONTEXT_ENV_VAR, PipesParamCodec.encode(Map.of("data", Map.of("extras", Map.of()))));
+
+        assertThat(run(env, "migrate")).as(err.toString()).isZero();
+
+        List<JsonNode> sent = messages(messages);
+        assertThat(sent).extracting(m -> m.get("method").asText()).containsExactly("opened", "closed");
+        assertThat(sent.get(1).get("params").has("exception")).isFalse();
+    }
+
+    @Test
+    void commandLineOptionsWinOverPipesExtras() throws Exception {
+        Path messages = dir.resolve("messages");
+        Map<String, Object> extras = Map.of("exchange", "binance", "symbol", "BTCUSDT",
+                "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T11:00:00+00:00");
+
+        int code = run(pipesEnv(messages, extras), "--config", config.toString(), "ext-to-bronze",
+                "--start", "2026-11-24T10:01:00Z", "--end", "2026-11-24T10:02:00Z");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(bronzeRows()).as("only the command line's minute, 10:01").isEqualTo(1);
+    }
+
+    @Test
     void underPipesAFailureClosesWithTheExceptionAndExitsNonZero() throws Exception {
         Path messages = dir.resolve("messages");
         int code = run(pipesEnv(messages, Map.of("exchange", "binance", "symbol", "DOGEUSDT")), "--config", config.toString(),

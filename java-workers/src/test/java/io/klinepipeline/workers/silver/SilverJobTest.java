@@ -201,6 +201,21 @@ class SilverJobTest {
     }
 
     @Test
+    void aMinuteRestFoundEmptyIsNotMissing() throws Exception {
+        try (Connection c = database.connect()) {
+            c.createStatement().execute("INSERT INTO bronze.rest_checked_minutes VALUES"
+                    + " ('binance', 'BTCUSDT', 60, '" + minute(4) + "', now()),"
+                    + " ('binance', 'ETHUSDT', 60, '" + minute(5) + "', now())");
+        }
+
+        SilverReport report = run(BTC_USDT, tenMinutes());
+
+        assertThat(report.missingMinutesByExchange())
+                .as("binance's empty 10:04 is not missing; ETHUSDT's 10:05 says nothing about BTC-USDT")
+                .containsExactly(Map.entry("binance", 9L), Map.entry("kraken", 10L));
+    }
+
+    @Test
     void anExchangeWithNoRowsMissesEveryMinuteThatIsOver() throws Exception {
         SilverReport report = run(BTC_USDT, tenMinutes());
 
