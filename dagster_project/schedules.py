@@ -11,12 +11,14 @@ from dagster import (
 from dagster_project.keys import BRONZE_GROUP, SILVER_GROUP
 
 PIPELINE_JOB_NAME = "kline_pipeline_job"
-# The engine rolls its files at the hour and uploads them within seconds; minute 5 leaves margin.
-MINUTE_OF_HOUR = 5
+# The closing update of the hour's last minute arrives just after the hour, in a file the engine
+# rolls by its age bound (engine.roll_max_age_seconds, 300 by default) and then uploads: minute 10
+# leaves that file time to reach S3 before ext-to-bronze reads it.
+MINUTE_OF_HOUR = 10
 
 
 def build_hourly_schedule() -> ScheduleDefinition:
-    """At minute 5 of every hour, runs the whole pipeline job for the hour that just ended.
+    """At minute 10 of every hour, runs the whole pipeline job for the hour that just ended.
 
     The job takes its hourly partitions from the assets it selects.
     """

@@ -30,18 +30,18 @@ def test_definitions_resolve_without_warnings(monkeypatch: pytest.MonkeyPatch) -
 
 # Dagster 1.13's own partitioned-schedule code calls a method it has deprecated; not ours to fix.
 @pytest.mark.filterwarnings("ignore:Function `JobDefinition.run_request_for_partition` is deprecated:DeprecationWarning")
-def test_the_schedule_runs_the_whole_job_at_minute_five_for_the_hour_that_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_schedule_runs_the_whole_job_at_minute_ten_for_the_hour_that_ended(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KLINE_PIPELINE_CONFIG", raising=False)
     repository = defs().get_repository_def()
     (schedule,) = repository.schedule_defs
 
     assert schedule.job_name == "kline_pipeline_job"
-    assert schedule.cron_schedule == "5 * * * *"
+    assert schedule.cron_schedule == "10 * * * *"
     assert schedule.execution_timezone == "UTC"
     assert schedule.default_status == DefaultScheduleStatus.RUNNING
     with DagsterInstance.ephemeral() as instance:
         tick = schedule.evaluate_tick(
-            build_schedule_context(instance, scheduled_execution_time=datetime(2026, 11, 24, 11, 5, tzinfo=timezone.utc)),
+            build_schedule_context(instance, scheduled_execution_time=datetime(2026, 11, 24, 11, 10, tzinfo=timezone.utc)),
         )
     assert [request.partition_key for request in tick.run_requests or []] == ["2026-11-24-10:00"]
 

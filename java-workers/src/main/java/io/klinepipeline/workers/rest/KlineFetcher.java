@@ -30,6 +30,9 @@ final class KlineFetcher {
     /** A successful response's candles, the time it arrived, and the pause the exchange advises before the next. */
     record Response(List<Candle> candles, Instant fetchedAt, Duration pauseBeforeNext) {}
 
+    /** How long after a minute's end, by our clock, its candle is taken as over (clock skew, exchange lag). */
+    static final Duration SETTLE_MARGIN = Duration.ofSeconds(10);
+
     private final HttpClient http;
     private final RestKlineApi rest;
     private final Clock clock;
@@ -71,7 +74,10 @@ final class KlineFetcher {
             switch (advice.action()) {
                 case PROCEED -> {
                     try {
-                        return new Response(rest.parseKlines(symbol, response.body(), fetchedAt), fetchedAt, advice.delay());
+                        // A candle counts as over only SETTLE_MARGIN after its end by our clock: a clock a
+                        // little ahead of the exchange's must not store the still-open minute as final.
+                        List<Candle> candles = rest.parseKlines(symbol, response.body(), fetchedAt.minus(SETTLE_MARGIN));
+                        return new Response(candles, fetchedAt, advice.delay());
                     } catch (MalformedPayloadException e) {
                         throw new RestFetchException("GET " + uri + " (HTTP " + status + ") returned a body that is not a klines response: "
                                 + e.getMessage() + "; body starts: " + excerpt(response.body()), uri, status, null, e);

@@ -132,7 +132,7 @@ class BronzeRestJobTest {
 
     @Test
     void splitsALongGapIntoRequestsAtTheExchangeLimit() throws Exception {
-        Instant now = minute(2500).plusSeconds(5);
+        Instant now = minute(2500).plusSeconds(15);
         binance.addMinutes("BTCUSDT", minute(0), minute(2500));
 
         BronzeRestReport report = job(now).run("binance", "BTCUSDT", new TimeWindow(minute(0), minute(2500)));
@@ -252,8 +252,23 @@ class BronzeRestJobTest {
     }
 
     @Test
+    void aMinuteThatEndedSecondsAgoIsNotStoredAsFinalYet() throws Exception {
+        // Our clock may run ahead of the exchange's: 5 s after 10:29's end, Binance may still call it open.
+        Instant now = minute(30).plusSeconds(5);
+        binance.addMinutes("BTCUSDT", minute(0), minute(30));
+        bronze.plantWebsocketFinal("BTCUSDT", minute(0), minute(29));
+
+        BronzeRestReport report = job(now).run("binance", "BTCUSDT", new TimeWindow(minute(0), minute(30)));
+
+        assertThat(report.missing()).isEqualTo(1);
+        assertThat(report.filled()).isZero();
+        assertThat(report.stillMissingMinutes()).containsExactly(minute(29));
+        assertThat(bronze.checked("BTCUSDT")).as("answered, so not empty: asked again next run").isEmpty();
+    }
+
+    @Test
     void pausesBetweenRequestsWhenTheUsedWeightNearsTheLimit() throws Exception {
-        Instant now = minute(1500).plusSeconds(5);
+        Instant now = minute(1500).plusSeconds(15);
         binance.addMinutes("BTCUSDT", minute(0), minute(1500));
         binance.usedWeight(5000);
 
@@ -267,7 +282,7 @@ class BronzeRestJobTest {
 
     @Test
     void recordsAnEmptyMinuteAsCheckedAndDoesNotAskForItAgain() throws Exception {
-        Instant now = minute(30);
+        Instant now = minute(30).plusSeconds(10);
         // Minute 5 has no candle. Minutes 27 and 28 have none yet: 27 ended 2 minutes before the
         // fetch (empty), 28 only 1 minute before (the exchange may still publish it).
         binance.addMinutes("BTCUSDT", minute(0), minute(30), minute(5), minute(27), minute(28));
@@ -314,7 +329,7 @@ class BronzeRestJobTest {
 
     @Test
     void storesWhatWasFetchedBeforeARequestFailedForGoodAndContinuesNextRun() throws Exception {
-        Instant now = minute(1500).plusSeconds(5);
+        Instant now = minute(1500).plusSeconds(15);
         binance.addMinutes("BTCUSDT", minute(0), minute(1500));
         binance.respondNext(FakeBinanceServer.NORMAL,
                 new FakeBinanceServer.Scripted(418, Map.of("Retry-After", "3600"), "{\"code\":-1003,\"msg\":\"banned\"}"));
