@@ -1,6 +1,7 @@
 package io.klinepipeline.s3;
 
 import io.klinepipeline.config.S3Config;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -25,7 +26,12 @@ public final class S3ClientFactory {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                // Bounded calls: a hung store must fail an attempt (and let the caller retry or shut
+                // down) rather than hold a thread forever.
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(Duration.ofMinutes(2)).apiCallTimeout(Duration.ofMinutes(5)))
                 // Most S3-compatible stores (MinIO, S3Proxy) only serve endpoint/bucket addresses.
                 .forcePathStyle(config.pathStyle());
         if (config.endpoint() != null) {
