@@ -21,6 +21,7 @@ import io.klinepipeline.engine.upload.LeftoverFiles;
 import io.klinepipeline.s3.S3ClientFactory;
 import io.klinepipeline.engine.upload.S3Uploader;
 import io.klinepipeline.engine.upload.UploadQueue;
+import io.klinepipeline.engine.ws.ConnectionBudget;
 import io.klinepipeline.engine.ws.ReconnectBackoff;
 import io.klinepipeline.engine.ws.ReconnectPolicy;
 import io.klinepipeline.engine.ws.StreamSupervisor;
@@ -99,7 +100,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Starts every stream; on failure, closes whatever had started and rethrows. */
-    public void start() throws IOException {
+    public synchronized void start() throws IOException {
+        // Synchronized with close(): a shutdown hook that runs during start waits for it, and start
+        // stops opening streams as soon as it sees the engine closing.
+        if (closing.get()) {
+            log.info("[engine] closing before it started: not starting");
+            return;
+        }
         try {
             startAll();
         } catch (IOException | RuntimeException e) {
@@ -130,10 +137,16 @@ public final class Engine implements AutoCloseable {
                 anySecure ? Optional.of(WebSocketConnector.defaultTls()) : Optional.empty(), dns);
         String writerId = WriterId.newRunId(new SecureRandom());
         SecureRandom jitter = new SecureRandom();
+        // One budget for all streams: the exchanges' limit on new connections is per IP.
+        ConnectionBudget budget = ConnectionBudget.binanceDefault();
         log.info("[engine] starting {} streams as writer {}; local_dir {}; S3 {}", streams.size(), writerId,
                 storage.localDir(), storage.s3().enabled() ? "s3://" + storage.s3().bucket() + "/" + storage.s3().prefix() : "off");
         for (int i = 0; i < streams.size(); i++) {
-            StreamSupervisor supervisor = startStream(streams.get(i), writerId, connector, jitter, finished);
+            if (closing.get()) {
+                log.info("[engine] closing: {} of {} streams were started", i, streams.size());
+                break;
+            }
+            StreamSupervisor supervisor = startStream(streams.get(i), writerId, connector, jitter, budget, finished);
             // Exchanges limit new connections per IP: open them one by one.
             supervisor.start(engine.connectSpacing().multipliedBy(i));
         }
@@ -143,7 +156,7 @@ public final class Engine implements AutoCloseable {
 
     /** One stream: its queue, its recorder thread (started) and its connection supervisor (not yet started). */
     private StreamSupervisor startStream(StreamId stream, String writerId, WebSocketConnector connector, SecureRandom jitter,
-            FinishedFileListener finished) {
+            ConnectionBudget budget, FinishedFileListener finished) {
         StorageConfig storage = config.storage();
         EngineConfig engine = config.engine();
         StreamProtocol protocol = stream.exchange().stream();
@@ -164,7 +177,7 @@ public final class Engine implements AutoCloseable {
         URI endpoint = protocol.endpoint(config.exchange(stream.exchangeName()).wsUrl(), stream.symbol());
         StreamTarget target = new StreamTarget(stream, endpoint, protocol, queue, streamCounters);
         StreamSupervisor supervisor = new StreamSupervisor(target, connector, loops.next(), ReconnectPolicy.from(engine, protocol),
-                new ReconnectBackoff(engine.reconnectInitialDelay(), engine.reconnectMaxDelay(), jitter), clock);
+                new ReconnectBackoff(engine.reconnectInitialDelay(), engine.reconnectMaxDelay(), jitter), clock, budget);
         supervisors.add(supervisor);
         return supervisor;
     }
@@ -205,9 +218,17 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
-            awaitQuietly();
+            if (!Thread.holdsLock(this)) {
+                awaitQuietly();
+            } // else: start() failed while a shutdown hook waits for it; the hook closes once start returns
             return;
         }
+        synchronized (this) {
+            closeNow();
+        }
+    }
+
+    private void closeNow() {
         try {
             log.info("[engine] stopping");
             List<Future<Void>> stops = new ArrayList<>();

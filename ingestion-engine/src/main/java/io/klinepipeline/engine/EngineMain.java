@@ -22,7 +22,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
             "Captures raw WebSocket events of every exchange/pair in pipeline.yaml into hourly JSONL files",
             "below storage.local_dir, and uploads finished files to S3 when storage.s3.enabled is true.",
             "Runs until SIGTERM or SIGINT, then closes connections, finishes its files and uploads what it can.",
-            "Exit codes: 0 stopped cleanly, 1 could not run, 2 invalid configuration."
+            "Exit codes: 0 stopped cleanly after --exit-after, 1 could not run, 2 invalid configuration;",
+            "after a clean stop by SIGTERM/SIGINT the JVM reports 143/130."
         })
 public final class EngineMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(EngineMain.class);

@@ -1,6 +1,7 @@
 package io.klinepipeline.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -127,7 +129,9 @@ class EngineCaptureTest {
             files = list.toList();
         }
         assertThat(files).hasSize(1);
-        assertThat(files.get(0).getFileName().toString()).endsWith(".jsonl");
+        assertThat(files.get(0).getFileName().toString()).endsWith(".deadletter.jsonl");
+        assertThat(BronzeLayout.isDataFileName(files.get(0).getFileName().toString()))
+                .as("a dead-letter file is never taken for a bronze data file").isFalse();
         List<String> records = Files.readAllLines(files.get(0));
         assertThat(records).hasSize(1);
         JsonNode record = new ObjectMapper().readTree(records.get(0));
@@ -136,9 +140,9 @@ class EngineCaptureTest {
         assertThat(record.get("exchange").asText()).isEqualTo("binance");
         assertThat(record.get("symbol").asText()).isEqualTo("BTCUSDT");
         assertThat(Instant.parse(record.get("received_at").asText())).isNotNull();
-        // the one connection carried on
+        // the one connection carried on: never reconnected, and closed only by the engine's close
         assertThat(counters.connects()).isEqualTo(1);
-        assertThat(connection.isOpen()).isFalse();
+        assertThat(counters.reconnects()).isZero();
     }
 
     @Test
@@ -173,6 +177,107 @@ class EngineCaptureTest {
                 .containsExactlyInAnyOrderElementsOf(server.sent());
         assertThat(counters.rotations()).isGreaterThanOrEqualTo(1);
         assertThat(counters.reconnects()).isZero();
+    }
+
+    @Test
+    void deadLettersATextFrameThatIsNotUtf8AndTheStreamContinues() throws Exception {
+        start(TestPipelines.binance(server.wsBase(), dir, ""));
+        StreamCounters counters = engine.streamCounters().get(0);
+        FakeBinanceServer.Connection connection = server.awaitConnection(WAIT);
+        connection.send(klines.frame(0));
+        byte[] invalid = {'{', '"', 'x', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        connection.sendRawText(invalid);
+        connection.send(klines.frame(1));
+        awaitTrue(() -> counters.lines() == 2 && counters.deadLetteredCount() == 1);
+        assertThat(counters.frames()).isEqualTo(3);
+        assertThat(connection.isOpen()).as("the connection survives the invalid frame").isTrue();
+        engine.close();
+
+        assertThat(BronzeFiles.lines(dir.resolve("bronze"))).extracting(BronzeFiles.Line::payload)
+                .containsExactly(klines.frame(0), klines.frame(1));
+        List<String> records = deadLetterRecords();
+        assertThat(records).hasSize(1);
+        JsonNode record = new ObjectMapper().readTree(records.get(0));
+        assertThat(record.get("frame_encoding").asText()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(record.get("frame").asText())).isEqualTo(invalid);
+        assertThat(record.get("error").asText()).contains("not valid UTF-8");
+        assertThat(counters.connects()).isEqualTo(1);
+        assertThat(counters.reconnects()).isZero();
+    }
+
+    @Test
+    void opensAReplacementAtOnceWhenBinanceAnnouncesServerShutdown() throws Exception {
+        start(TestPipelines.binance(server.wsBase(), dir, ""));
+        StreamCounters counters = engine.streamCounters().get(0);
+        FakeBinanceServer.Connection old = server.awaitConnection(WAIT);
+        old.send(klines.frame(0));
+        String notice = "{\"e\":\"serverShutdown\",\"E\":1795000030000}";
+        old.send(notice);
+        FakeBinanceServer.Connection replacement = server.awaitConnection(WAIT);
+        replacement.send(klines.frame(1));
+        assertThat(old.awaitClosed(WAIT)).as("the announcing connection is retired once replaced").isTrue();
+        awaitTrue(() -> counters.lines() == 3);
+        engine.close();
+
+        assertThat(BronzeFiles.lines(dir.resolve("bronze"))).extracting(BronzeFiles.Line::payload)
+                .containsExactly(klines.frame(0), notice, klines.frame(1));
+        assertThat(counters.rotations()).isEqualTo(1);
+        assertThat(counters.reconnects()).isZero();
+    }
+
+    @Test
+    void replacesAConnectionThatOnlyPingsForTheIdleTimeout() throws Exception {
+        start(TestPipelines.binance(server.wsBase(), dir, "idle_timeout_seconds: 1"));
+        StreamCounters counters = engine.streamCounters().get(0);
+        FakeBinanceServer.Connection pingsOnly = server.awaitConnection(WAIT);
+        pingsOnly.send(klines.frame(0));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (pingsOnly.isOpen() && System.nanoTime() < deadline) {
+            try {
+                pingsOnly.ping("keepalive");
+            } catch (RuntimeException closedMeanwhile) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(pingsOnly.awaitClosed(Duration.ofSeconds(1))).as("pings alone do not keep a connection alive").isTrue();
+        FakeBinanceServer.Connection next = server.awaitConnection(WAIT);
+        next.send(klines.frame(1));
+        awaitTrue(() -> counters.lines() == 2);
+        assertThat(counters.reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void anEngineClosedBeforeItStartsOpensNothing() throws Exception {
+        engine = new Engine(TestPipelines.binance(server.wsBase(), dir, ""), REGISTRY, Clock.systemUTC(), () -> {
+            throw new AssertionError("S3 is off");
+        }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(1)));
+        engine.close(); // a shutdown hook that ran first
+        engine.start();
+        assertThat(engine.awaitClosed(Duration.ZERO)).isTrue();
+        assertThat(engine.streamCounters()).as("no stream was started").isEmpty();
+        assertThatThrownBy(() -> server.awaitConnection(Duration.ofMillis(500))).as("no connection was opened")
+                .isInstanceOf(AssertionError.class);
+        assertThat(dir.resolve("bronze/.engine.lock")).as("the local directory was never locked").doesNotExist();
+    }
+
+    @Test
+    void aSecondReplacementDuringTheOverlapRetiresTheOldestConnection() throws Exception {
+        start(TestPipelines.binance(server.wsBase(), dir, "max_connection_age_seconds: 1"));
+        FakeBinanceServer.Connection first = server.awaitConnection(WAIT);
+        server.awaitConnection(WAIT); // its replacement never delivers, so the 10 s overlap keeps the first open
+        server.awaitConnection(WAIT); // the next replacement comes after 1 s, still within that overlap
+        assertThat(first.awaitClosed(Duration.ofSeconds(5))).as("the first connection is not leaked").isTrue();
+    }
+
+    private List<String> deadLetterRecords() throws Exception {
+        Path deadLetters = dir.resolve("dead-letter/engine/exchange=binance/symbol=BTCUSDT");
+        List<Path> files;
+        try (Stream<Path> list = Files.list(deadLetters)) {
+            files = list.toList();
+        }
+        assertThat(files).hasSize(1);
+        return Files.readAllLines(files.get(0));
     }
 
     static void awaitTrue(BooleanSupplier condition) throws InterruptedException {

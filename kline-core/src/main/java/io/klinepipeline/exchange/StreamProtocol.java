@@ -23,6 +23,15 @@ public interface StreamProtocol {
     /** The exchange's own cap on a connection's life; the engine reconnects before it. */
     Duration maxConnectionAge();
 
+    /**
+     * Whether a text frame announces that the server will go down soon, so the engine opens a
+     * replacement connection at once instead of waiting for the cut. Exchanges without such a
+     * notice recognise none.
+     */
+    default boolean isShutdownNotice(String frameText) {
+        return false;
+    }
+
     /** A text frame the client sends to keep a connection alive, and how often. */
     record ClientPing(String text, Duration interval) {}
 }

@@ -43,6 +43,9 @@ public final class FrameRecorder {
         this.deadLetters = deadLetters;
         this.counters = counters;
         this.thread = new Thread(this::run, "recorder-" + stream.exchangeName() + "-" + stream.symbol());
+        // Only a bug can get here (run() catches everything else), but it must not pass unnoticed.
+        thread.setUncaughtExceptionHandler((t, e) -> log.error("[{}] recorder thread {} died: this stream is no longer "
+                + "written to disk; restart the engine", stream, t.getName(), e));
     }
 
     public void start() {
@@ -66,7 +69,7 @@ public final class FrameRecorder {
                 if (frame != null) {
                     recordSafely(frame);
                 }
-                writer.rollIfDue();
+                rollSafely();
             }
             for (ReceivedFrame frame = queue.pollNow(); frame != null; frame = queue.pollNow()) {
                 recordSafely(frame);
@@ -80,20 +83,37 @@ public final class FrameRecorder {
         }
     }
 
+    /** A failure while finishing a file must not stop the thread: log it, pause briefly, carry on. */
+    private void rollSafely() throws InterruptedException {
+        try {
+            writer.rollIfDue();
+        } catch (RuntimeException e) {
+            log.error("[{}] unexpected error finishing a due file; retrying in {} ms", stream, FIRST_RETRY.toMillis(), e);
+            Thread.sleep(FIRST_RETRY.toMillis());
+        }
+    }
+
     /** A bug in one frame's path must not stop the stream: that frame is dead-lettered instead. */
     private void recordSafely(ReceivedFrame frame) throws InterruptedException {
         try {
             record(frame);
         } catch (RuntimeException e) {
             log.error("[{}] unexpected error recording a frame from {}", stream, frame.connection(), e);
-            deadLetter(frame, frame.binary() ? "base64" : "text", "engine error: " + e);
+            deadLetter(frame, frame.base64() ? "base64" : "text", "engine error: " + e);
         }
     }
 
     private void record(ReceivedFrame frame) throws InterruptedException {
-        if (frame.binary()) {
-            deadLetter(frame, "base64", "binary frame: the JSONL contract holds text frames only");
-            return;
+        switch (frame.kind()) {
+            case BINARY -> {
+                deadLetter(frame, "base64", "binary frame: the JSONL contract holds text frames only");
+                return;
+            }
+            case INVALID_UTF8 -> {
+                deadLetter(frame, "base64", "text frame is not valid UTF-8 (its bytes are in base64)");
+                return;
+            }
+            case TEXT -> { }
         }
         String line;
         try {

@@ -5,17 +5,36 @@ import java.time.Instant;
 /**
  * One WebSocket message as it came off the wire, stamped on the event loop at receive time.
  *
- * @param text the text frame verbatim; for a binary frame, its bytes in base64
- * @param binary true when the exchange sent a binary frame, which the JSONL contract cannot hold
+ * @param text the text frame verbatim; for a binary frame or a text frame that is not valid
+ *     UTF-8, its bytes in base64
+ * @param kind what the exchange sent; only {@link Kind#TEXT} can become a JSONL event
  * @param connection the label of the connection it came in on, for logs
  */
-public record ReceivedFrame(String text, Instant receivedAt, boolean binary, String connection) {
+public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String connection) {
+
+    /** What came off the wire. */
+    public enum Kind {
+        TEXT,
+        /** A binary frame, which the JSONL contract cannot hold. */
+        BINARY,
+        /** A text frame whose bytes are not valid UTF-8. */
+        INVALID_UTF8
+    }
 
     public static ReceivedFrame text(String text, Instant receivedAt, String connection) {
-        return new ReceivedFrame(text, receivedAt, false, connection);
+        return new ReceivedFrame(text, receivedAt, Kind.TEXT, connection);
     }
 
     public static ReceivedFrame binaryAsBase64(String base64, Instant receivedAt, String connection) {
-        return new ReceivedFrame(base64, receivedAt, true, connection);
+        return new ReceivedFrame(base64, receivedAt, Kind.BINARY, connection);
+    }
+
+    public static ReceivedFrame invalidUtf8AsBase64(String base64, Instant receivedAt, String connection) {
+        return new ReceivedFrame(base64, receivedAt, Kind.INVALID_UTF8, connection);
+    }
+
+    /** True when {@link #text()} holds base64 of the frame's bytes rather than the frame itself. */
+    public boolean base64() {
+        return kind != Kind.TEXT;
     }
 }

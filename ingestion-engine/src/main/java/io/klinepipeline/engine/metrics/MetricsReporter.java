@@ -35,7 +35,7 @@ public final class MetricsReporter implements AutoCloseable {
         for (StreamCounters counters : streams) {
             log.info("[{}] metrics {}", counters.stream(), counters.summary());
         }
-        uploads.ifPresent(u -> log.info("[uploads] metrics {}", u.summary()));
+        uploads.ifPresent(u -> log.info("[upload] metrics {}", u.summary()));
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the frames a stream could not store as JSONL events, one JSON object per line, under
- * {@code <dead_letter_dir>/engine/exchange=<ex>/symbol=<sym>/<opened>-<writer>-<random>.jsonl}:
+ * {@code <dead_letter_dir>/engine/exchange=<ex>/symbol=<sym>/<opened>-<writer>-<random>.deadletter.jsonl}:
  * the frame's text verbatim (as a JSON string), why it was rejected, and when. One file per
  * UTC day and writer; the files stay local for inspection.
  *
@@ -97,6 +97,15 @@ public final class DeadLetterWriter implements AutoCloseable {
         file = null;
     }
 
+    /**
+     * {@code <opened>-<writer>-<random>.deadletter.jsonl}: a name that {@link BronzeLayout#isDataFileName}
+     * refuses, so a dead-letter file is never uploaded as bronze even if dead_letter_dir lies inside local_dir.
+     */
+    static String fileName(Instant openedAt, String writerId) {
+        String dataName = BronzeLayout.newFileName(openedAt, writerId);
+        return dataName.substring(0, dataName.length() - ".jsonl".length()) + ".deadletter.jsonl";
+    }
+
     private FileChannel fileFor(Instant receivedAt) throws IOException {
         Instant receivedDay = receivedAt.truncatedTo(ChronoUnit.DAYS);
         if (file != null && receivedDay.equals(day)) {
@@ -104,7 +113,7 @@ public final class DeadLetterWriter implements AutoCloseable {
         }
         close();
         Files.createDirectories(dir);
-        path = dir.resolve(BronzeLayout.newFileName(receivedAt, writerId));
+        path = dir.resolve(fileName(receivedAt, writerId));
         file = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         day = receivedDay;
         log.warn("[{}] dead letters go to {}", stream, path);

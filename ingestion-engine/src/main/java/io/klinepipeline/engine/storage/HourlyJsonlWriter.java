@@ -129,11 +129,23 @@ public final class HourlyJsonlWriter implements AutoCloseable {
     private void finish(String reason) {
         OpenFile file = current;
         current = null;
+        IOException failure = null;
         try {
             file.channel.force(false);
-            file.channel.close();
         } catch (IOException e) {
-            log.error("[{}] closing {} failed; handing it on anyway, it holds whole lines only", stream, file.path, e);
+            failure = e;
+        }
+        try {
+            file.channel.close(); // even when force failed: never leak the descriptor
+        } catch (IOException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            log.error("[{}] closing {} failed; handing it on anyway, it holds whole lines only", stream, file.path, failure);
         }
         log.info("[{}] finished {} ({} bytes): {}", stream, localDir.relativize(file.path), file.bytes, reason);
         listener.fileFinished(file.path);

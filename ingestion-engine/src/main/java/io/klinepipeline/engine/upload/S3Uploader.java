@@ -4,8 +4,10 @@ import io.klinepipeline.config.S3Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -24,11 +26,20 @@ public final class S3Uploader {
     private static final Logger log = LoggerFactory.getLogger(S3Uploader.class);
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_FOUND = 404;
+    private static final int FORBIDDEN = 403;
+    // Client-side bounds on every call, so a hung connection cannot stall the upload thread (and
+    // shutdown) forever. The client comes from kline-core's S3ClientFactory, which sets none, so
+    // they are set per request here. A PUT carries up to engine.roll_max_bytes.
+    static final Duration HEAD_CALL_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration HEAD_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration PUT_CALL_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration PUT_ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
 
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final Path localDir;
+    private final AtomicBoolean forbiddenReported = new AtomicBoolean();
 
     public S3Uploader(S3Client s3, S3Config config, Path localDir) {
         this.s3 = s3;
@@ -67,7 +78,9 @@ public final class S3Uploader {
         }
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length).contentType("application/x-ndjson")
-                    .ifNoneMatch("*"), RequestBody.fromFile(file));
+                    .ifNoneMatch("*")
+                    .overrideConfiguration(o -> o.apiCallTimeout(PUT_CALL_TIMEOUT).apiCallAttemptTimeout(PUT_ATTEMPT_TIMEOUT)),
+                    RequestBody.fromFile(file));
         } catch (S3Exception e) {
             if (e.statusCode() != PRECONDITION_FAILED) {
                 throw e;
@@ -97,13 +110,20 @@ public final class S3Uploader {
 
     private OptionalLong storedLength(String key) {
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key)
+                    .overrideConfiguration(o -> o.apiCallTimeout(HEAD_CALL_TIMEOUT).apiCallAttemptTimeout(HEAD_ATTEMPT_TIMEOUT)));
             return Optional.ofNullable(head.contentLength()).map(OptionalLong::of).orElse(OptionalLong.of(0));
         } catch (NoSuchKeyException e) {
             return OptionalLong.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == NOT_FOUND && !"NoSuchBucket".equals(errorCode(e))) {
                 return OptionalLong.empty();
+            }
+            if (e.statusCode() == FORBIDDEN && forbiddenReported.compareAndSet(false, true)) {
+                // S3 answers HeadObject of a missing key with 403 instead of 404 when s3:ListBucket is missing.
+                log.error("[upload] S3 refuses HeadObject on s3://{}/{} (403): the engine's credentials need "
+                        + "s3:GetObject and s3:ListBucket on the bucket (and s3:PutObject); uploads keep failing until "
+                        + "they have them", bucket, key);
             }
             throw e;
         }

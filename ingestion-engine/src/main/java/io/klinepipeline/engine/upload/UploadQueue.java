@@ -33,6 +33,10 @@ public final class UploadQueue implements FinishedFileListener {
     private final Duration maxRetryDelay;
     private final UploadCounters counters;
     private final DelayQueue<Task> tasks = new DelayQueue<>();
+    private static final Duration AFTER_UNEXPECTED_ERROR = Duration.ofSeconds(1);
+    /** How long {@link #stop} waits for an interrupted upload to give up (the SDK call has its own timeouts). */
+    private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(5);
+
     private final Thread thread = new Thread(this::run, "s3-upload");
     private volatile boolean draining;
     private volatile boolean stopNow;
@@ -47,6 +51,8 @@ public final class UploadQueue implements FinishedFileListener {
         this.firstRetryDelay = firstRetryDelay;
         this.maxRetryDelay = maxRetryDelay;
         this.counters = counters;
+        thread.setUncaughtExceptionHandler((t, e) -> log.error("[upload] thread {} died: nothing more is uploaded "
+                + "until the engine restarts (files stay in the local directory)", t.getName(), e));
     }
 
     public void start() {
@@ -75,7 +81,11 @@ public final class UploadQueue implements FinishedFileListener {
         if (thread.isAlive()) {
             stopNow = true;
             thread.interrupt();
-            thread.join();
+            thread.join(INTERRUPT_WAIT.toMillis());
+            if (thread.isAlive()) {
+                log.warn("[upload] an upload is still running {} s after the grace; leaving it, the file is "
+                        + "confirmed on the next start", INTERRUPT_WAIT.toSeconds());
+            }
         }
         if (!tasks.isEmpty()) {
             log.info("[upload] stopping with {} files not uploaded; they stay in the local directory for the next start",
@@ -88,13 +98,25 @@ public final class UploadQueue implements FinishedFileListener {
             while (!stopNow) {
                 Task task = draining ? tasks.poll() : tasks.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (task != null) {
-                    attempt(task);
+                    attemptSafely(task);
                 } else if (draining) {
                     return; // nothing due; files pausing between retries wait for the next start
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A bug in one file's path must not stop uploads: log it, retry that file later, carry on. */
+    private void attemptSafely(Task task) throws InterruptedException {
+        try {
+            attempt(task);
+        } catch (RuntimeException e) {
+            log.error("[upload] unexpected error uploading {}; retrying it later", task.file, e);
+            Duration pause = retryDelay(task.attempts);
+            tasks.add(new Task(task.file, task.attempts + 1, System.nanoTime() + pause.toNanos()));
+            Thread.sleep(AFTER_UNEXPECTED_ERROR.toMillis());
         }
     }
 

@@ -20,6 +20,7 @@ public final class StreamConnection {
     private final Channel channel;
     private final Promise<StreamConnection> ready;
     private final Promise<Void> firstFrame;
+    private final Promise<Void> shutdownAnnounced;
     private volatile Instant readyAt;
     private volatile boolean retired;
 
@@ -28,6 +29,7 @@ public final class StreamConnection {
         this.channel = channel;
         this.ready = loop.newPromise();
         this.firstFrame = loop.newPromise();
+        this.shutdownAnnounced = loop.newPromise();
     }
 
     public String label() {
@@ -44,6 +46,11 @@ public final class StreamConnection {
 
     public Future<Void> firstFrame() {
         return firstFrame;
+    }
+
+    /** Completes when the server announces that it is about to shut down (Binance's serverShutdown). */
+    public Future<Void> shutdownAnnounced() {
+        return shutdownAnnounced;
     }
 
     /** How long the connection has been subscribed; zero if it never was. */
@@ -84,6 +91,10 @@ public final class StreamConnection {
 
     void markFailed(Throwable cause) {
         ready.tryFailure(cause);
+    }
+
+    void markServerShutdownAnnounced() {
+        shutdownAnnounced.trySuccess(null);
     }
 
     void markFrameReceived() {

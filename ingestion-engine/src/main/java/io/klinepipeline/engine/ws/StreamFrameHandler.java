@@ -10,8 +10,11 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * messages (and starts its client pings, if it wants any), then stamps every whole message with
  * the clock and hands it to the stream's frame queue. It never touches the disk. Server pings are
  * answered with the same payload by Netty's WebSocket protocol handler before frames get here.
+ *
+ * <p>It also watches for a dead connection: no data frame (text or binary) for {@code idleTimeout}
+ * closes it, so that the supervisor replaces it. Pings alone do not keep a connection alive (a
+ * server can keep pinging after the data has stopped). While reads are paused for back-pressure
+ * no frame can arrive, so the watch is suspended; a pause that lasts long is logged as an error.
  */
 final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final Logger log = LoggerFactory.getLogger(StreamFrameHandler.class);
@@ -35,7 +43,14 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     private final StreamTarget target;
     private final Clock clock;
     private final Duration idleTimeout;
+    /** A pause of reads longer than this is logged as an error: the recorder is stuck, not just slow. */
+    static final Duration LONG_PAUSE = Duration.ofSeconds(30);
+
     private ScheduledFuture<?> clientPings;
+    private ScheduledFuture<?> idleWatch;
+    private long lastDataNanos;
+    private long pausedSinceNanos = -1;
+    private long pauseReportedNanos;
 
     StreamFrameHandler(StreamConnection connection, StreamTarget target, Clock clock, Duration idleTimeout) {
         this.connection = connection;
@@ -51,11 +66,38 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             log.warn("[{}] WebSocket handshake with {} timed out", connection, target.uri());
             connection.markFailed(new IllegalStateException("handshake timed out"));
-        } else if (event instanceof IdleStateEvent) {
-            log.warn("[{}] no frame for {} s: treating the connection as dead", connection, idleTimeout.toSeconds());
-            ctx.close();
         }
         super.userEventTriggered(ctx, event);
+    }
+
+    private void startIdleWatch(ChannelHandlerContext ctx) {
+        lastDataNanos = System.nanoTime();
+        long every = Math.max(10, idleTimeout.toMillis() / 4);
+        idleWatch = ctx.executor().scheduleAtFixedRate(() -> checkIdle(ctx), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkIdle(ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        if (!ctx.channel().config().isAutoRead()) {
+            // Paused by FrameQueue: silence is ours, not the server's. Frames wait in the socket.
+            if (pausedSinceNanos < 0) {
+                pausedSinceNanos = now;
+                pauseReportedNanos = now;
+            } else if (now - pauseReportedNanos >= LONG_PAUSE.toNanos()) {
+                pauseReportedNanos = now;
+                log.error("[{}] reads paused for {} s: the recorder is not keeping up (disk slow or failing?); "
+                        + "the exchange may close the connection", connection,
+                        Duration.ofNanos(now - pausedSinceNanos).toSeconds());
+            }
+            lastDataNanos = now;
+            return;
+        }
+        pausedSinceNanos = -1;
+        if (now - lastDataNanos >= idleTimeout.toNanos()) {
+            log.warn("[{}] no data frame for {} s: treating the connection as dead", connection, idleTimeout.toSeconds());
+            cancelTimers();
+            ctx.close();
+        }
     }
 
     private void subscribe(ChannelHandlerContext ctx) {
@@ -63,6 +105,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             ctx.writeAndFlush(new TextWebSocketFrame(message));
         }
         target.protocol().clientPing().ifPresent(ping -> startClientPings(ctx, ping));
+        startIdleWatch(ctx);
         log.info("[{}] connected to {}", connection, target.uri());
         connection.markReady(clock.instant());
     }
@@ -76,7 +119,20 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         if (frame instanceof TextWebSocketFrame text) {
-            accept(ctx, ReceivedFrame.text(text.text(), now(), connection.label()));
+            Instant receivedAt = now();
+            byte[] bytes = ByteBufUtil.getBytes(text.content());
+            String decoded = strictUtf8(bytes);
+            if (decoded != null) {
+                accept(ctx, ReceivedFrame.text(decoded, receivedAt, connection.label()));
+                if (target.shutdownNotice().test(decoded)) {
+                    log.info("[{}] server announces it will shut down: opening a replacement now", connection);
+                    connection.markServerShutdownAnnounced();
+                }
+            } else {
+                log.warn("[{}] text frame of {} bytes is not valid UTF-8: dead-lettering it as base64", connection, bytes.length);
+                accept(ctx, ReceivedFrame.invalidUtf8AsBase64(Base64.getEncoder().encodeToString(bytes), receivedAt,
+                        connection.label()));
+            }
         } else if (frame instanceof BinaryWebSocketFrame binary) {
             String base64 = Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(binary.content()));
             accept(ctx, ReceivedFrame.binaryAsBase64(base64, now(), connection.label()));
@@ -91,7 +147,21 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         // Pong frames are dropped by the protocol handler; pings are answered there.
     }
 
+    /** The text, or null when the bytes are not valid UTF-8 (Netty's own validator is off: it would close the connection). */
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
     private void accept(ChannelHandlerContext ctx, ReceivedFrame frame) {
+        lastDataNanos = System.nanoTime();
         target.counters().frameReceived();
         target.frames().put(frame, ctx.channel());
         connection.markFrameReceived();
@@ -100,6 +170,15 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     /** received_at: the clock at receive time, to the microsecond as the JSONL contract writes it. */
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private void cancelTimers() {
+        if (clientPings != null) {
+            clientPings.cancel(false);
+        }
+        if (idleWatch != null) {
+            idleWatch.cancel(false);
+        }
     }
 
     @Override
@@ -111,9 +190,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (clientPings != null) {
-            clientPings.cancel(false);
-        }
+        cancelTimers();
         connection.markFailed(new ClosedChannelException());
         log.info("[{}] closed after {} s", connection, connection.age(clock.instant()).toSeconds());
         super.channelInactive(ctx);

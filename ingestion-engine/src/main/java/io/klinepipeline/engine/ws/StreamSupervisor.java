@@ -30,6 +30,7 @@ public final class StreamSupervisor {
     private final ReconnectPolicy policy;
     private final ReconnectBackoff backoff;
     private final Clock clock;
+    private final ConnectionBudget budget;
 
     private StreamConnection current;
     private StreamConnection incoming;
@@ -40,13 +41,14 @@ public final class StreamSupervisor {
     private boolean stopped;
 
     public StreamSupervisor(StreamTarget target, WebSocketConnector connector, EventLoop loop, ReconnectPolicy policy,
-            ReconnectBackoff backoff, Clock clock) {
+            ReconnectBackoff backoff, Clock clock, ConnectionBudget budget) {
         this.target = target;
         this.connector = connector;
         this.loop = loop;
         this.policy = policy;
         this.backoff = backoff;
         this.clock = clock;
+        this.budget = budget;
     }
 
     /** Opens the first connection after {@code delay}. */
@@ -74,7 +76,22 @@ public final class StreamSupervisor {
         return done;
     }
 
+    /** Opens a connection once the shared budget of new connections allows it. */
     private void open(boolean replacing) {
+        if (stopped) {
+            return;
+        }
+        timer = null;
+        Duration wait = budget.reserve();
+        if (!wait.isZero()) {
+            log.info("[{}] connection budget spent: opening in {} ms", target.stream(), wait.toMillis());
+            schedule(() -> connect(replacing), wait);
+            return;
+        }
+        connect(replacing);
+    }
+
+    private void connect(boolean replacing) {
         if (stopped) {
             return;
         }
@@ -102,6 +119,11 @@ public final class StreamSupervisor {
         target.counters().connected();
         if (connection == incoming && current != null) {
             incoming = null;
+            if (outgoing != null) {
+                // An earlier replacement's old connection is still closing: never lose track of it.
+                log.info("[{}] closing: replaced twice during one overlap", outgoing);
+                outgoing.retire(policy.closeGrace());
+            }
             outgoing = current;
             failures = 0; // the connection being replaced lived its full age
             target.counters().rotated();
@@ -110,6 +132,16 @@ public final class StreamSupervisor {
         incoming = null;
         current = connection;
         schedule(() -> open(true), policy.rotateAfter());
+        connection.shutdownAnnounced().addListener(f -> replaceNow(connection));
+    }
+
+    /** The server announced it will shut down: replace its connection now, as a rotation would. */
+    private void replaceNow(StreamConnection announcing) {
+        if (stopped || announcing != current || incoming != null) {
+            return; // already being replaced
+        }
+        cancelTimer();
+        open(true);
     }
 
     private void retireWhenReplaced(StreamConnection old, StreamConnection replacement) {

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -29,12 +28,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * Opens one WebSocket connection and assembles its pipeline, the only place that does:
- * (TLS) → idle detection → HTTP codec → HTTP aggregator (handshake response) → WebSocket protocol
+ * (TLS) → HTTP codec → HTTP aggregator (handshake response) → WebSocket protocol
  * (handshake, ping → pong with the same payload, close on our side) → continuation-frame
  * aggregator → {@link StreamFrameHandler}.
  */
@@ -109,7 +107,6 @@ public final class WebSocketConnector {
             SslContext context = tls.orElseThrow(() -> new IllegalStateException("no TLS context for " + target.uri()));
             pipeline.addLast("tls", context.newHandler(ch.alloc(), host, port));
         }
-        pipeline.addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("http", new HttpClientCodec());
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(64 * 1024));
         pipeline.addLast("websocket", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
@@ -121,6 +118,9 @@ public final class WebSocketConnector {
                 .sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
+                // Netty's validator closes the connection on invalid UTF-8; StreamFrameHandler
+                // decodes strictly itself and dead-letters such a frame instead.
+                .withUTF8Validator(false)
                 .build()));
         pipeline.addLast("frame-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
         pipeline.addLast("stream", new StreamFrameHandler(connection, target, clock, idleTimeout));

@@ -129,14 +129,18 @@ class HourlyJsonlWriterTest {
 
     @Test
     void everyFileNameIsNewEvenForTheSameOpeningTime() throws Exception {
-        HourlyJsonlWriter first = writer(10, Duration.ofHours(1));
-        HourlyJsonlWriter second = writer(10, Duration.ofHours(1));
-        first.append(line(T0, 1), T0);
-        second.append(line(T0, 1), T0);
-        first.append(line(T0, 2), T0);
+        HourlyJsonlWriter first = writer(10, Duration.ofHours(1)); // every line gets a file of its own
+        for (int i = 0; i < 5; i++) {
+            first.append(line(T0, i), T0);
+        }
         first.close();
+        List<String> finishOrder = finished.stream().map(p -> p.getFileName().toString()).toList();
+        assertThat(finishOrder).hasSize(5).isSortedAccordingTo(String::compareTo);
+
+        HourlyJsonlWriter second = writer(10, Duration.ofHours(1)); // the same writer id, as after a clash
+        second.append(line(T0, 1), T0);
         second.close();
-        assertThat(finished).hasSize(3).doesNotHaveDuplicates();
+        assertThat(finished).hasSize(6).doesNotHaveDuplicates();
     }
 
     @Test

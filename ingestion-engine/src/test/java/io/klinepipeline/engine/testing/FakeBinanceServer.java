@@ -122,6 +122,11 @@ public final class FakeBinanceServer implements AutoCloseable {
             sentHere.add(text);
         }
 
+        /** Sends a text frame made of these bytes as they are, valid UTF-8 or not; not remembered as sent. */
+        public void sendRawText(byte[] bytes) {
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes))).syncUninterruptibly();
+        }
+
         /** The frames sent on this connection, in order. */
         public List<String> sent() {
             return List.copyOf(sentHere);

@@ -56,6 +56,26 @@ class S3UploaderTest {
     }
 
     @Test
+    void theUploadThreadSurvivesAFileItCannotEvenNameAndUploadsTheNext(@TempDir Path elsewhere) throws Exception {
+        client.createBucket(b -> b.bucket(bucket));
+        Path outside = Files.writeString(elsewhere.resolve("stray.jsonl"), "{}\n"); // keyFor throws: not below local_dir
+        Path file = dataFile("20261124T100000000Z-abc-000001-1a2b3c4d.jsonl", "{\"v\":1}\n");
+        UploadCounters counters = new UploadCounters();
+        UploadQueue queue = new UploadQueue(uploader(""), localDir, Clock.systemUTC(), Duration.ofMillis(50), Duration.ofMillis(200), counters);
+        queue.fileFinished(outside);
+        queue.fileFinished(file);
+        queue.start();
+        try {
+            awaitTrue(() -> !Files.exists(file));
+            assertThat(object(HOUR + file.getFileName())).isEqualTo("{\"v\":1}\n");
+            assertThat(counters.uploadedCount()).isEqualTo(1);
+            assertThat(Files.exists(outside)).as("the stray file is kept").isTrue();
+        } finally {
+            queue.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
     void uploadsBelowThePrefixAndDeletesTheLocalFileOnlyOnceTheUploadIsConfirmed() throws Exception {
         String content = "{\"v\":1,\"n\":1}\n{\"v\":1,\"n\":2}\n";
         Path file = dataFile("20261124T100000000Z-abc-000001-1a2b3c4d.jsonl", content);

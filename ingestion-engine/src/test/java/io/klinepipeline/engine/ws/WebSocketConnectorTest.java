@@ -122,4 +122,41 @@ class WebSocketConnectorTest {
             assertThat(connection.ready().isSuccess()).isFalse();
         }
     }
+
+    @Test
+    void aConnectionPausedByBackPressureIsNotClosedAsIdleAndLosesNothing() throws Exception {
+        try (FakeBinanceServer server = new FakeBinanceServer()) {
+            // The test is the recorder, and it is stuck: nobody takes frames off the queue.
+            FrameQueue queue = new FrameQueue(STREAM, 4, 1);
+            WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofMillis(300), Optional.empty(), dns);
+            StreamConnection connection = connector.connect(loops.next(), target(server, queue), "bp#1");
+            assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
+            FakeBinanceServer.Connection accepted = server.awaitConnection(Duration.ofSeconds(5));
+            for (int i = 0; i < 10; i++) {
+                accepted.send("{\"n\":" + i + "}");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (connection.channel().config().isAutoRead() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(connection.channel().config().isAutoRead()).as("reads paused").isFalse();
+            for (int i = 10; i < 50; i++) {
+                accepted.send("{\"n\":" + i + "}"); // these wait in the socket buffers
+            }
+            Thread.sleep(1_500); // five idle timeouts
+            assertThat(connection.channel().isActive()).as("a paused connection is not idle").isTrue();
+            assertThat(accepted.isOpen()).isTrue();
+
+            List<String> received = new java.util.ArrayList<>();
+            while (received.size() < 50) {
+                ReceivedFrame frame = queue.poll(Duration.ofSeconds(5));
+                if (frame == null) {
+                    break;
+                }
+                received.add(frame.text());
+            }
+            assertThat(received).containsExactlyElementsOf(server.sent());
+            assertThat(connection.retire(Duration.ofSeconds(5)).await(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }

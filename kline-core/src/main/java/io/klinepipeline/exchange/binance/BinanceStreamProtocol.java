@@ -1,6 +1,9 @@
 package io.klinepipeline.exchange.binance;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.StreamProtocol;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Optional;
  * (Netty-level, not JSON); it cuts every connection after 24 hours.
  */
 final class BinanceStreamProtocol implements StreamProtocol {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public URI endpoint(URI wsBase, String symbol) {
@@ -37,5 +41,19 @@ final class BinanceStreamProtocol implements StreamProtocol {
     @Override
     public Duration maxConnectionAge() {
         return Duration.ofHours(24);
+    }
+
+    /** {@code {"e":"serverShutdown","E":<ms>}}, sent ahead of a server's maintenance ("WebSocket Streams"). */
+    @Override
+    public boolean isShutdownNotice(String frameText) {
+        if (!frameText.contains("serverShutdown")) {
+            return false; // every kline frame takes this path: no parsing
+        }
+        try {
+            JsonNode node = JSON.readTree(frameText);
+            return node != null && node.isObject() && "serverShutdown".equals(node.path("e").asText(null));
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -1,0 +1,39 @@
+package io.klinepipeline.engine.ws;
+
+import java.time.Duration;
+
+/**
+ * A token bucket for new connections, shared by every stream of the engine, because exchanges
+ * limit new connections per IP (Binance: 300 per 5 minutes). {@link #reserve()} always grants a
+ * connection, and says how long to wait first so that the rate holds.
+ */
+public final class ConnectionBudget {
+    /** Binance's limit of 300 new connections per 5 minutes per IP, with a small burst. */
+    public static ConnectionBudget binanceDefault() {
+        return new ConnectionBudget(300, Duration.ofMinutes(5), 5);
+    }
+
+    private final double tokensPerNano;
+    private final double burst;
+    private double tokens;
+    private long refilledAt;
+
+    public ConnectionBudget(int connections, Duration per, int burst) {
+        if (connections <= 0 || per.isNegative() || per.isZero() || burst <= 0) {
+            throw new IllegalArgumentException("need connections > 0, per > 0, burst > 0");
+        }
+        this.tokensPerNano = (double) connections / per.toNanos();
+        this.burst = burst;
+        this.tokens = burst;
+        this.refilledAt = System.nanoTime();
+    }
+
+    /** Takes one connection from the budget; the pause before opening it (zero when within the burst). */
+    public synchronized Duration reserve() {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - refilledAt) * tokensPerNano);
+        refilledAt = now;
+        tokens -= 1;
+        return tokens >= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.ceil(-tokens / tokensPerNano));
+    }
+}

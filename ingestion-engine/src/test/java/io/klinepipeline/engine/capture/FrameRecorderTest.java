@@ -1,0 +1,69 @@
+package io.klinepipeline.engine.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.klinepipeline.engine.StreamId;
+import io.klinepipeline.engine.metrics.StreamCounters;
+import io.klinepipeline.engine.storage.DeadLetterWriter;
+import io.klinepipeline.engine.storage.HourlyJsonlWriter;
+import io.klinepipeline.engine.storage.RollPolicy;
+import io.klinepipeline.engine.testing.BinanceKlineFrames;
+import io.klinepipeline.engine.testing.MutableClock;
+import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.jsonl.RawEventCodec;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FrameRecorderTest {
+    private static final StreamId STREAM = new StreamId(ExchangeRegistry.standard().get("binance"), "BTCUSDT");
+    private static final Instant T0 = Instant.parse("2026-11-24T10:59:58Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsRecordingWhenFinishingADueFileThrows() throws Exception {
+        MutableClock clock = new MutableClock(T0);
+        AtomicInteger handedOn = new AtomicInteger();
+        HourlyJsonlWriter writer = new HourlyJsonlWriter(STREAM, dir.resolve("bronze"), new RollPolicy(1 << 20, Duration.ofHours(1)),
+                "w1test", clock, file -> {
+                    if (handedOn.incrementAndGet() == 1) {
+                        throw new IllegalStateException("a bug in the listener");
+                    }
+                });
+        StreamCounters counters = new StreamCounters(STREAM);
+        FrameQueue queue = new FrameQueue(STREAM, 100, 10);
+        FrameRecorder recorder = new FrameRecorder(STREAM, "kline_1m", queue, new RawEventCodec(), writer,
+                new DeadLetterWriter(STREAM, "kline_1m", dir.resolve("dead-letter"), "w1test", clock), counters);
+        BinanceKlineFrames klines = new BinanceKlineFrames("BTCUSDT", 1_795_000_020_000L - 1_795_000_020_000L % 60_000);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        recorder.start();
+        try {
+            queue.put(ReceivedFrame.text(klines.frame(0), T0, "c#1"), channel);
+            awaitTrue(() -> counters.lines() == 1);
+            clock.advance(Duration.ofSeconds(5)); // the hour is over: rollIfDue finishes the file, the listener throws
+            awaitTrue(() -> handedOn.get() == 1);
+            queue.put(ReceivedFrame.text(klines.frame(1), clock.instant(), "c#1"), channel);
+            awaitTrue(() -> counters.lines() == 2);
+        } finally {
+            recorder.stop();
+        }
+        assertThat(handedOn.get()).isEqualTo(2);
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
