@@ -279,53 +279,44 @@ public record PipesContextData(
     }
 
     private static Map<String, String> optionalStringMap(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new DagsterPipesException("Context data field \"" + field + "\": expected an object, got "
-                    + PipesJson.abbreviate(node));
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            JsonNode value = entry.getValue();
-            if (!value.isNull() && !value.isTextual()) {
-                throw new DagsterPipesException("Context data field \"" + field + "." + entry.getKey()
-                        + "\": expected a string or null, got " + PipesJson.abbreviate(value));
+        return optionalObjectMap(root, field, (where, value) -> {
+            if (!value.isTextual()) {
+                throw new DagsterPipesException("Context data field \"" + where + "\": expected a string or null, got "
+                        + PipesJson.abbreviate(value));
             }
-            values.put(entry.getKey(), value.isNull() ? null : value.textValue());
-        }
-        return values;
+            return value.textValue();
+        });
     }
 
     private static Map<String, PipesDataProvenance> optionalProvenanceMap(JsonNode root) {
-        String field = "provenance_by_asset_key";
-        JsonNode node = root.get(field);
-        if (isAbsent(node)) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new DagsterPipesException("Context data field \"" + field + "\": expected an object, got "
-                    + PipesJson.abbreviate(node));
-        }
-        Map<String, PipesDataProvenance> values = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : node.properties()) {
-            JsonNode value = entry.getValue();
-            if (value.isNull()) {
-                values.put(entry.getKey(), null);
-                continue;
-            }
-            String where = field + "." + entry.getKey();
+        return optionalObjectMap(root, "provenance_by_asset_key", (where, value) -> {
             if (!value.isObject()) {
                 throw new DagsterPipesException("Context data field \"" + where + "\": expected an object or null, got "
                         + PipesJson.abbreviate(value));
             }
             JsonNode codeVersion = value.get("code_version");
-            values.put(entry.getKey(), new PipesDataProvenance(
+            return new PipesDataProvenance(
                     isAbsent(codeVersion) ? null : codeVersion.asText(),
                     optionalStringMap(value, "input_data_versions"),
-                    value.path("is_user_provided").asBoolean(false)));
+                    value.path("is_user_provided").asBoolean(false));
+        });
+    }
+
+    /** An optional object field whose values are null or read by {@code readValue(where, value)}. */
+    private static <T> Map<String, T> optionalObjectMap(JsonNode root, String field,
+            java.util.function.BiFunction<String, JsonNode, T> readValue) {
+        JsonNode node = root.get(field);
+        if (isAbsent(node)) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new DagsterPipesException("Context data field \"" + field + "\": expected an object, got "
+                    + PipesJson.abbreviate(node));
+        }
+        Map<String, T> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            JsonNode value = entry.getValue();
+            values.put(entry.getKey(), value.isNull() ? null : readValue.apply(field + "." + entry.getKey(), value));
         }
         return values;
     }
