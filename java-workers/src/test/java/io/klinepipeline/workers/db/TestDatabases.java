@@ -75,7 +75,12 @@ public final class TestDatabases {
                 Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::dropAll, "drop-test-databases"));
             } else {
                 PostgreSQLContainer container = new PostgreSQLContainer("postgres:15-alpine");
-                container.start();
+                try {
+                    container.start();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("no test database: set " + DatabaseUrl.ENV
+                            + " to a PostgreSQL server (make test starts a local one), or run Docker for Testcontainers", e);
+                }
                 server = new DatabaseUrl(container.getJdbcUrl(), container.getUsername(), container.getPassword());
             }
         }
