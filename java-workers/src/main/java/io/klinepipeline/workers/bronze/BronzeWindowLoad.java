@@ -1,6 +1,7 @@
 package io.klinepipeline.workers.bronze;
 
 import io.klinepipeline.exchange.Candle;
+import io.klinepipeline.workers.db.BronzeTables;
 import io.klinepipeline.workers.db.Database;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -11,10 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Table;
 import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.PGCopyOutputStream;
@@ -37,11 +35,7 @@ final class BronzeWindowLoad implements AutoCloseable {
      */
     private static final String LOCK_STREAM = "SELECT pg_advisory_xact_lock(hashtext('ext-to-bronze'), hashtext(?))";
 
-    private static final Table<?> BRONZE = DSL.table(DSL.name("bronze", "bronze_ohclv_native"));
-    private static final Field<String> EXCHANGE = DSL.field(DSL.name("exchange"), SQLDataType.VARCHAR);
-    private static final Field<String> SYMBOL = DSL.field(DSL.name("symbol"), SQLDataType.VARCHAR);
-    private static final Field<String> SOURCE = DSL.field(DSL.name("source"), SQLDataType.VARCHAR);
-    private static final Field<Instant> INTERVAL_START = DSL.field(DSL.name("interval_start"), SQLDataType.INSTANT);
+    private static final BronzeTables.Ohlcv BRONZE = new BronzeTables.Ohlcv(null);
 
     private final Connection connection;
     private final CopyIn copy;
@@ -66,12 +60,12 @@ final class BronzeWindowLoad implements AutoCloseable {
             connection.setAutoCommit(false);
             DSLContext sql = Database.dsl(connection);
             sql.execute(LOCK_STREAM, exchange + "/" + symbol);
-            int deleted = sql.deleteFrom(BRONZE)
-                    .where(EXCHANGE.eq(exchange))
-                    .and(SYMBOL.eq(symbol))
-                    .and(SOURCE.eq(BronzeCopyRows.SOURCE))
+            int deleted = sql.deleteFrom(BRONZE.table)
+                    .where(BRONZE.exchange.eq(exchange))
+                    .and(BRONZE.symbol.eq(symbol))
+                    .and(BRONZE.source.eq(BronzeCopyRows.SOURCE))
                     .and(DSL.or(scope.ranges().stream()
-                            .map(range -> INTERVAL_START.ge(range.start()).and(INTERVAL_START.lt(range.end())))
+                            .map(range -> BRONZE.intervalStart.ge(range.start()).and(BRONZE.intervalStart.lt(range.end())))
                             .toList()))
                     .execute();
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);

@@ -1,5 +1,6 @@
 package io.klinepipeline.workers.rest;
 
+import io.klinepipeline.workers.db.BronzeTables;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.selectOne;

@@ -9,6 +9,7 @@ import static org.jooq.impl.DSL.val;
 import static org.jooq.impl.DSL.values;
 
 import io.klinepipeline.config.PipelineConfig.Listing;
+import io.klinepipeline.workers.db.BronzeTables;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -50,10 +51,8 @@ final class MissingMinutes {
         Field<Instant> minute = field(name("m", "minute"), SQLDataType.INSTANT);
         Field<String> listingExchange = field(name("l", "exchange"), SQLDataType.VARCHAR);
         Field<String> listingSymbol = field(name("l", "symbol"), SQLDataType.VARCHAR);
-        Field<String> bExchange = field(name("b", "exchange"), SQLDataType.VARCHAR);
-        Field<String> bSymbol = field(name("b", "symbol"), SQLDataType.VARCHAR);
-        Field<String> cExchange = field(name("c", "exchange"), SQLDataType.VARCHAR);
-        Field<String> cSymbol = field(name("c", "symbol"), SQLDataType.VARCHAR);
+        BronzeTables.Ohlcv b = new BronzeTables.Ohlcv("b");
+        BronzeTables.CheckedMinutes c = new BronzeTables.CheckedMinutes("c");
 
         for (Record2<String, Integer> r : dsl.select(exchange, DSL.count())
                 .from(exchanges)
@@ -61,18 +60,14 @@ final class MissingMinutes {
                 // interval_end <= now: the still-open minute is not missing yet.
                 .where(minute.le(val(now.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
                 .andNotExists(selectOne()
-                        .from(table(name("bronze", "bronze_ohclv_native")).as("b"))
-                        .join(listing).on(listingExchange.eq(bExchange), listingSymbol.eq(bSymbol))
-                        .where(bExchange.eq(exchange),
-                                field(name("b", "interval_seconds"), SQLDataType.INTEGER).eq(MINUTE_SECONDS),
-                                field(name("b", "interval_start"), SQLDataType.INSTANT).eq(minute),
-                                field(name("b", "is_final"), SQLDataType.BOOLEAN).isTrue()))
+                        .from(b.table)
+                        .join(listing).on(listingExchange.eq(b.exchange), listingSymbol.eq(b.symbol))
+                        .where(b.exchange.eq(exchange), b.intervalSeconds.eq(MINUTE_SECONDS), b.intervalStart.eq(minute),
+                                b.isFinal.isTrue()))
                 .andNotExists(selectOne()
-                        .from(table(name("bronze", "rest_checked_minutes")).as("c"))
-                        .join(listing).on(listingExchange.eq(cExchange), listingSymbol.eq(cSymbol))
-                        .where(cExchange.eq(exchange),
-                                field(name("c", "interval_seconds"), SQLDataType.INTEGER).eq(MINUTE_SECONDS),
-                                field(name("c", "interval_start"), SQLDataType.INSTANT).eq(minute)))
+                        .from(c.table)
+                        .join(listing).on(listingExchange.eq(c.exchange), listingSymbol.eq(c.symbol))
+                        .where(c.exchange.eq(exchange), c.intervalSeconds.eq(MINUTE_SECONDS), c.intervalStart.eq(minute)))
                 .groupBy(exchange)
                 .fetch()) {
             out.put(r.value1(), r.value2().longValue());

@@ -1,4 +1,4 @@
-package io.klinepipeline.workers.rest;
+package io.klinepipeline.workers.db;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
@@ -11,8 +11,8 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
-/** The bronze tables of sql/V1__bronze_and_silver.sql as jOOQ names, for the queries this package composes. */
-final class BronzeTables {
+/** The bronze tables of sql/V1__bronze_and_silver.sql as jOOQ names: the one place the queries the workers compose take them from. */
+public final class BronzeTables {
 
     private BronzeTables() {}
 
@@ -21,26 +21,26 @@ final class BronzeTables {
     }
 
     /** bronze.bronze_ohclv_native; with a null alias, its columns are unqualified (INSERT targets). */
-    static final class Ohlcv {
-        final Table<Record> table;
-        final Field<String> exchange;
-        final Field<String> symbol;
-        final Field<Integer> intervalSeconds;
-        final Field<Instant> intervalStart;
-        final Field<Instant> intervalEnd;
-        final Field<Double> open;
-        final Field<Double> high;
-        final Field<Double> low;
-        final Field<Double> close;
-        final Field<Double> volume;
-        final Field<Double> quoteVolume;
-        final Field<Double> vwap;
-        final Field<Integer> tradeCount;
-        final Field<String> source;
-        final Field<Instant> ingestionTs;
-        final Field<Boolean> isFinal;
+    public static final class Ohlcv {
+        public final Table<Record> table;
+        public final Field<String> exchange;
+        public final Field<String> symbol;
+        public final Field<Integer> intervalSeconds;
+        public final Field<Instant> intervalStart;
+        public final Field<Instant> intervalEnd;
+        public final Field<Double> open;
+        public final Field<Double> high;
+        public final Field<Double> low;
+        public final Field<Double> close;
+        public final Field<Double> volume;
+        public final Field<Double> quoteVolume;
+        public final Field<Double> vwap;
+        public final Field<Integer> tradeCount;
+        public final Field<String> source;
+        public final Field<Instant> ingestionTs;
+        public final Field<Boolean> isFinal;
 
-        Ohlcv(String alias) {
+        public Ohlcv(String alias) {
             Table<Record> base = table(name("bronze", "bronze_ohclv_native"));
             table = alias == null ? base : base.as(alias);
             exchange = field(column(alias, "exchange"), SQLDataType.VARCHAR);
@@ -63,15 +63,15 @@ final class BronzeTables {
     }
 
     /** bronze.rest_checked_minutes: minutes the exchange was asked for and had no candle. */
-    static final class CheckedMinutes {
-        final Table<Record> table;
-        final Field<String> exchange;
-        final Field<String> symbol;
-        final Field<Integer> intervalSeconds;
-        final Field<Instant> intervalStart;
-        final Field<Instant> checkedAt;
+    public static final class CheckedMinutes {
+        public final Table<Record> table;
+        public final Field<String> exchange;
+        public final Field<String> symbol;
+        public final Field<Integer> intervalSeconds;
+        public final Field<Instant> intervalStart;
+        public final Field<Instant> checkedAt;
 
-        CheckedMinutes(String alias) {
+        public CheckedMinutes(String alias) {
             Table<Record> base = table(name("bronze", "rest_checked_minutes"));
             table = alias == null ? base : base.as(alias);
             exchange = field(column(alias, "exchange"), SQLDataType.VARCHAR);
