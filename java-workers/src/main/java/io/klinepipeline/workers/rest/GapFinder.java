@@ -1,9 +1,8 @@
 package io.klinepipeline.workers.rest;
 
-import io.klinepipeline.workers.db.BronzeTables;
+import io.klinepipeline.workers.db.MissingMinuteRule;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.table;
 import static org.jooq.impl.DSL.val;
 
@@ -20,7 +19,7 @@ import org.jooq.impl.SQLDataType;
  * with no final bronze row from any source, and not already known to be empty.
  */
 final class GapFinder {
-    static final int MINUTE_SECONDS = 60;
+    static final int MINUTE_SECONDS = MissingMinuteRule.MINUTE_SECONDS;
 
     private GapFinder() {}
 
@@ -30,18 +29,11 @@ final class GapFinder {
                 val(window.start(), SQLDataType.INSTANT),
                 val(window.end().minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)).as("m", "minute");
         Field<Instant> minute = field(name("m", "minute"), SQLDataType.INSTANT);
-        BronzeTables.Ohlcv b = new BronzeTables.Ohlcv("b");
-        BronzeTables.CheckedMinutes c = new BronzeTables.CheckedMinutes("c");
         return dsl.select(minute)
                 .from(minutes)
                 // interval_end <= now: the still-open minute is never missing.
                 .where(minute.le(val(now.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
-                .andNotExists(selectOne().from(b.table).where(
-                        b.exchange.eq(exchange), b.symbol.eq(symbol), b.intervalSeconds.eq(MINUTE_SECONDS),
-                        b.intervalStart.eq(minute), b.isFinal.isTrue()))
-                .andNotExists(selectOne().from(c.table).where(
-                        c.exchange.eq(exchange), c.symbol.eq(symbol), c.intervalSeconds.eq(MINUTE_SECONDS),
-                        c.intervalStart.eq(minute)))
+                .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(s.eq(symbol))))
                 .orderBy(minute)
                 .fetch(minute);
     }
