@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
 # Makes sure a PostgreSQL server is reachable and prints its URL (libpq style) on stdout.
 #
-# - KLINE_DATABASE_URL set: use it as it is (nothing is installed or started).
+#   scripts/ensure-postgres.sh [--database NAME]     (NAME defaults to kline)
+#
+# - KLINE_DATABASE_URL set: print it as it is (nothing is installed, started or created).
 # - otherwise: install Debian's PostgreSQL when absent, start the local cluster when it is down,
-#   create the role and database `kline` (password `kline`), and print
-#   postgresql://kline:kline@127.0.0.1:<port>/kline
+#   create the role `kline` (password `kline`) and the database NAME owned by it, and print
+#   postgresql://kline:kline@127.0.0.1:<port>/NAME
 # Everything it does is idempotent; messages go to stderr.
 set -euo pipefail
+
+DATABASE=kline
+if [[ "${1:-}" == "--database" && -n "${2:-}" ]]; then
+  DATABASE="$2"
+elif [[ $# -gt 0 ]]; then
+  echo "usage: $0 [--database NAME]" >&2
+  exit 2
+fi
+[[ "$DATABASE" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "ensure-postgres: invalid database name '$DATABASE'" >&2; exit 2; }
 
 log() { echo "ensure-postgres: $*" >&2; }
 
@@ -60,7 +71,7 @@ BEGIN
 END
 $$;
 SQL
-if ! as_postgres psql -tA -p "$CLUSTER_PORT" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'kline'" | grep -q 1; then
-  as_postgres createdb -p "$CLUSTER_PORT" -O kline kline >&2
+if ! as_postgres psql -tA -p "$CLUSTER_PORT" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1; then
+  as_postgres createdb -p "$CLUSTER_PORT" -O kline "$DATABASE" >&2
 fi
-echo "postgresql://kline:kline@127.0.0.1:${CLUSTER_PORT}/kline"
+echo "postgresql://kline:kline@127.0.0.1:${CLUSTER_PORT}/${DATABASE}"

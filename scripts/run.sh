@@ -9,7 +9,12 @@ root="$(pwd)"
 config="${KLINE_PIPELINE_CONFIG:-$root/pipeline.yaml}"
 
 KLINE_DATABASE_URL="$(scripts/ensure-postgres.sh)"
-export KLINE_DATABASE_URL KLINE_PIPELINE_CONFIG="$config" KLINE_WORKER_JAR="$root/java-workers/target/kline-worker.jar"
+# Dagster keeps its runs, events and schedules in PostgreSQL too (dagster-postgres): a database of
+# its own on the local server, or the pipeline's database when KLINE_DATABASE_URL points elsewhere.
+# It must be a libpq-style URL (postgresql://user:pw@host:port/db).
+KLINE_DAGSTER_DATABASE_URL="${KLINE_DAGSTER_DATABASE_URL:-$(scripts/ensure-postgres.sh --database kline_dagster)}"
+export KLINE_DATABASE_URL KLINE_DAGSTER_DATABASE_URL KLINE_PIPELINE_CONFIG="$config" \
+  KLINE_WORKER_JAR="$root/java-workers/target/kline-worker.jar"
 
 echo "applying migrations to $(echo "$KLINE_DATABASE_URL" | sed -E 's#//[^@]*@#//***@#')"
 bin/kline-worker --config "$config" migrate
@@ -21,10 +26,15 @@ echo "$engine_pid" > .run/engine.pid
 trap 'echo "stopping engine ($engine_pid)"; kill -TERM "$engine_pid" 2>/dev/null; wait "$engine_pid" 2>/dev/null || true' EXIT
 echo "ingestion engine started (pid $engine_pid, log .run/engine.log)"
 
-# Dagster keeps its runs and schedules in a folder of its own; the daemon runs inside dagster dev.
+# DAGSTER_HOME holds the instance settings (and compute logs); the daemon runs inside dg dev.
 export DAGSTER_HOME="$root/.dagster_home"
 mkdir -p "$DAGSTER_HOME"
-[[ -f "$DAGSTER_HOME/dagster.yaml" ]] || cat > "$DAGSTER_HOME/dagster.yaml" <<'YAML'
+cat > "$DAGSTER_HOME/dagster.yaml" <<'YAML'
+# Written by scripts/run.sh on every start.
+storage:
+  postgres:
+    postgres_url:
+      env: KLINE_DAGSTER_DATABASE_URL
 telemetry:
   enabled: false
 YAML
