@@ -1,8 +1,6 @@
 package io.klinepipeline.workers.cli;
 
 import io.klinepipeline.pipes.MetadataValue;
-import io.klinepipeline.workers.db.Database;
-import io.klinepipeline.workers.db.DatabaseUrl;
 import io.klinepipeline.workers.db.Migrations;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -15,8 +13,7 @@ import picocli.CommandLine.Command;
 final class MigrateCommand extends WorkerCommand {
     @Override
     Map<String, MetadataValue> run(WorkerRun run) throws Exception {
-        Database database = new Database(DatabaseUrl.fromEnvironment(root.env));
-        int applied = new Migrations(database).apply();
+        int applied = new Migrations(run.database()).apply();
         return Map.of("migrations_applied", MetadataValue.ofInt(applied));
     }
 }

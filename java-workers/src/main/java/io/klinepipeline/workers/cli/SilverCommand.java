@@ -41,7 +41,7 @@ final class SilverCommand extends WorkerCommand {
         TimeWindow window = run.window(windowOptions);
         run.log("silver " + pair + " " + window);
         SilverReport report = new SilverJob(config, run.migratedDatabase(), Clock.systemUTC()).run(pair, window);
-        long missing = report.missingMinutesByExchange().values().stream().mapToLong(Long::longValue).sum();
+        long missing = report.missingMinutes();
         run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
                 "missing_minutes", ofInt(missing),
                 "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
@@ -55,7 +55,7 @@ final class SilverCommand extends WorkerCommand {
         m.put("updated", ofInt(report.updated()));
         m.put("unchanged", ofInt(report.unchanged()));
         m.put("missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange()));
-        m.put("missing_minutes", ofInt(report.missingMinutesByExchange().values().stream().mapToLong(Long::longValue).sum()));
+        m.put("missing_minutes", ofInt(report.missingMinutes()));
         return m;
     }
 }

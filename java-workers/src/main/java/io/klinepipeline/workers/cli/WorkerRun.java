@@ -42,6 +42,7 @@ final class WorkerRun implements AutoCloseable {
     private final Path configPath;
     private final Map<String, String> env;
     private final PrintWriter out;
+    private final ExchangeRegistry registry = ExchangeRegistry.standard();
     private PipelineConfig config;
 
     private WorkerRun(PipesSession session, Path configPath, Map<String, String> env, PrintWriter out) {
@@ -95,7 +96,7 @@ final class WorkerRun implements AutoCloseable {
     }
 
     ExchangeRegistry registry() {
-        return ExchangeRegistry.standard();
+        return registry;
     }
 
     /**
@@ -155,9 +156,14 @@ final class WorkerRun implements AutoCloseable {
         return new PipelineConfig.Listing(exchange, config().pair(exchange, symbol));
     }
 
+    /** The database named by KLINE_DATABASE_URL (or the local default). */
+    Database database() {
+        return new Database(DatabaseUrl.fromEnvironment(env));
+    }
+
     /** The database, with pending migrations applied first. */
     Database migratedDatabase() {
-        Database database = new Database(DatabaseUrl.fromEnvironment(env));
+        Database database = database();
         int applied = new Migrations(database).apply();
         if (applied > 0) {
             log("applied " + applied + " migration(s) to " + database.url());

@@ -26,6 +26,11 @@ public record SilverReport(long candidates, long inserted, long updated, long un
     }
 
     /** One line for a log or a shell, with the selection rule. */
+    /** Minutes still missing, all exchanges together. */
+    public long missingMinutes() {
+        return missingMinutesByExchange.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public String summary() {
         return candidates + " candidates: " + inserted + " inserted, " + updated + " updated, " + unchanged
                 + " unchanged; missing minutes " + missingMinutesByExchange + "; rule: " + SELECTION_RULE;
