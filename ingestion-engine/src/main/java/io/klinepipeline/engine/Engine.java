@@ -44,6 +44,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -137,8 +139,8 @@ public final class Engine implements AutoCloseable {
                 anySecure ? Optional.of(WebSocketConnector.defaultTls()) : Optional.empty(), dns);
         String writerId = WriterId.newRunId(new SecureRandom());
         SecureRandom jitter = new SecureRandom();
-        // One budget for all streams: the exchanges' limit on new connections is per IP.
-        ConnectionBudget budget = ConnectionBudget.binanceDefault();
+        // One budget per exchange, shared by its streams: exchanges limit new connections per IP.
+        Map<String, ConnectionBudget> budgets = new HashMap<>();
         log.info("[engine] starting {} streams as writer {}; local_dir {}; S3 {}", streams.size(), writerId,
                 storage.localDir(), storage.s3().enabled() ? "s3://" + storage.s3().bucket() + "/" + storage.s3().prefix() : "off");
         for (int i = 0; i < streams.size(); i++) {
@@ -146,7 +148,10 @@ public final class Engine implements AutoCloseable {
                 log.info("[engine] closing: {} of {} streams were started", i, streams.size());
                 break;
             }
-            StreamSupervisor supervisor = startStream(streams.get(i), writerId, connector, jitter, budget, finished);
+            StreamId stream = streams.get(i);
+            ConnectionBudget budget = budgets.computeIfAbsent(stream.exchangeName(),
+                    name -> ConnectionBudget.of(stream.exchange().stream().connectionLimit()));
+            StreamSupervisor supervisor = startStream(stream, writerId, connector, jitter, budget, finished);
             // Exchanges limit new connections per IP: open them one by one.
             supervisor.start(engine.connectSpacing().multipliedBy(i));
         }
@@ -175,7 +180,7 @@ public final class Engine implements AutoCloseable {
         recorders.add(recorder);
 
         URI endpoint = protocol.endpoint(config.exchange(stream.exchangeName()).wsUrl(), stream.symbol());
-        StreamTarget target = new StreamTarget(stream, endpoint, protocol, queue, streamCounters);
+        StreamTarget target = new StreamTarget(stream, endpoint, protocol, queue, streamCounters, writerId);
         StreamSupervisor supervisor = new StreamSupervisor(target, connector, loops.next(), ReconnectPolicy.from(engine, protocol),
                 new ReconnectBackoff(engine.reconnectInitialDelay(), engine.reconnectMaxDelay(), jitter), clock, budget);
         supervisors.add(supervisor);

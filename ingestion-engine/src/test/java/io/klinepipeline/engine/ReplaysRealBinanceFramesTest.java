@@ -77,7 +77,7 @@ class ReplaysRealBinanceFramesTest {
             List<Candle> candles = new ArrayList<>();
             for (BronzeFiles.Line line : lines) {
                 RawEvent event = codec.decode(line.text());
-                candles.addAll(parser.parse(event.payload(), event.receivedAt()));
+                candles.addAll(parser.parse(event));
             }
             assertThat(candles).hasSize(rawFrames.get(symbol).size());
             assertThat(candles).filteredOn(Candle::isFinal).hasSize(1);

@@ -69,8 +69,8 @@ public record ExchangeConfig(String name, URI wsUrl, URI restUrl, List<PairConfi
         }
         Optional<CanonicalPair> derived = exchange.symbols().canonical(symbol);
         return derived.orElseThrow(() -> ConfigNode.error(key + "." + symbol,
-                "is required: " + exchange.name() + " symbols carry no separator, so say which asset is base and which quote, e.g. "
-                        + symbol + ": BASE-QUOTE"));
+                "is required: " + symbol + " is not in " + exchange.symbols().canonicalSource()
+                        + ", so say which asset is base and which quote, e.g. " + symbol + ": BASE-QUOTE"));
     }
 
     /** The pair with this native symbol, or empty. */

@@ -20,4 +20,7 @@ public interface Exchange {
 
     /** The exchange's REST history of 1-minute candles. */
     RestKlineApi rest();
+
+    /** Which source silver prefers for a minute both have. */
+    SourcePrecedence sourcePrecedence();
 }

@@ -10,11 +10,26 @@ import java.util.function.Function;
 /** An exchange's REST endpoint for 1-minute candle history. */
 public interface RestKlineApi {
 
-    /** The most candles one request may return. */
-    int maxCandlesPerRequest();
+    /**
+     * The most candles one request for minutes from {@code from} on may return, at {@code now}
+     * (OKX serves recent and older minutes from endpoints with different page sizes).
+     */
+    int maxCandlesPerRequest(Instant from, Instant now);
 
-    /** The request for the minutes in [from, toExclusive); at most maxCandlesPerRequest of them. */
-    URI klinesRequest(URI restBase, String symbol, Instant from, Instant toExclusive);
+    /**
+     * The oldest minute the exchange serves 1-minute candles for at {@code now}, where its history
+     * is bounded (Kraken: the last 720 candles); empty when it serves all of it. Older minutes are
+     * unfillable from this endpoint, not empty.
+     */
+    default Optional<Instant> oldestServed(Instant now) {
+        return Optional.empty();
+    }
+
+    /**
+     * The request for the minutes in [from, toExclusive); at most maxCandlesPerRequest(from, now)
+     * of them. {@code now} lets an exchange pick its endpoint by the minutes' age.
+     */
+    URI klinesRequest(URI restBase, String symbol, Instant from, Instant toExclusive, Instant now);
 
     /**
      * The candles of a successful response. A candle whose interval is not over at {@code now} is
@@ -23,12 +38,14 @@ public interface RestKlineApi {
     List<Candle> parseKlines(String symbol, String body, Instant now) throws MalformedPayloadException;
 
     /**
-     * What to do after a response: proceed, wait and retry, or wait before the next request.
+     * What to do after a response: proceed (after a pause that keeps within the exchange's rate),
+     * wait and retry, or fail.
      *
      * @param status the HTTP status
      * @param header a response header by name (case-insensitive)
+     * @param body the response body: Kraken, OKX and Bybit put rate-limit errors there, with HTTP 200
      */
-    RateLimitAdvice advise(int status, Function<String, Optional<String>> header);
+    RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body);
 
     /** The verdict on one response. */
     record RateLimitAdvice(Action action, Duration delay, String reason) {

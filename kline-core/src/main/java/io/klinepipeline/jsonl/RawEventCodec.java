@@ -12,8 +12,10 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The JSONL contract, version 1. One JSON object per line:
- * <pre>{"v":1,"exchange":"binance","symbol":"BTCUSDT","channel":"kline_1m","received_at":"2026-11-24T10:15:03.123456Z","payload":{...}}</pre>
+ * <pre>{"v":1,"exchange":"binance","symbol":"BTCUSDT","channel":"kline_1m","received_at":"2026-11-24T10:15:03.123456Z","conn":"k3x9a2f1.4","seq":17,"payload":{...}}</pre>
  * {@code payload} is the exchange's text frame verbatim. Readers must ignore keys they do not know.
+ * {@code conn} and {@code seq} (the connection that received the frame and the frame's number on
+ * it) were added within version 1: lines without them stay readable, their connection is unknown.
  */
 public final class RawEventCodec {
     public static final int VERSION = 1;
@@ -31,8 +33,11 @@ public final class RawEventCodec {
      *
      * @throws MalformedPayloadException when the frame is not a single JSON value
      */
-    public String encode(String exchange, String symbol, String channel, Instant receivedAt, String frameText)
-            throws MalformedPayloadException {
+    public String encode(String exchange, String symbol, String channel, Instant receivedAt, String connection,
+            long sequence, String frameText) throws MalformedPayloadException {
+        if (connection == null || connection.isEmpty() || sequence < 1) {
+            throw new IllegalArgumentException("a line needs its connection and a sequence from 1, not " + connection + "/" + sequence);
+        }
         try {
             JsonNode parsed = json.readTree(frameText);
             if (parsed == null || parsed.isMissingNode()) {
@@ -51,6 +56,8 @@ public final class RawEventCodec {
                 .append(",\"symbol\":").append(quote(symbol))
                 .append(",\"channel\":").append(quote(channel))
                 .append(",\"received_at\":\"").append(formatReceivedAt(receivedAt)).append('"')
+                .append(",\"conn\":").append(quote(connection))
+                .append(",\"seq\":").append(sequence)
                 .append(",\"payload\":").append(payload)
                 .append('}');
         return line.toString();
@@ -82,7 +89,19 @@ public final class RawEventCodec {
         } catch (DateTimeParseException e) {
             throw new MalformedPayloadException("received_at '" + receivedAtText + "' is not an ISO-8601 UTC timestamp");
         }
-        return new RawEvent(field(root, "exchange"), field(root, "symbol"), field(root, "channel"), receivedAt, payload);
+        JsonNode connection = root.get("conn");
+        if (connection == null || connection.isNull()) {
+            return RawEvent.unattributed(field(root, "exchange"), field(root, "symbol"), field(root, "channel"), receivedAt, payload);
+        }
+        JsonNode sequence = root.get("seq");
+        if (!connection.isTextual() || connection.asText().isEmpty()) {
+            throw new MalformedPayloadException("envelope field 'conn' is not a non-empty string");
+        }
+        if (sequence == null || !sequence.isIntegralNumber() || !sequence.canConvertToLong() || sequence.longValue() < 1) {
+            throw new MalformedPayloadException("envelope field 'seq' missing or not a whole number from 1 (it goes with 'conn')");
+        }
+        return new RawEvent(field(root, "exchange"), field(root, "symbol"), field(root, "channel"), receivedAt, payload,
+                connection.asText(), sequence.longValue());
     }
 
     /** received_at as written: UTC, always six fractional digits. */

@@ -107,8 +107,10 @@ class PipelineConfigTest {
                 .hasMessageContaining("exchanges.binance.ws_url: must be an absolute ws or wss URL");
         assertThatThrownBy(() -> parse(MINIMAL.replace("[BTCUSDT]", "[BTCUSDT, \"../etc\"]")))
                 .hasMessageContaining("exchanges.binance.pairs[1]: invalid symbol '../etc'");
-        assertThatThrownBy(() -> parse(MINIMAL.replace("canonical: {BTCUSDT: BTC-USDT}", "")))
-                .hasMessageContaining("exchanges.binance.canonical.BTCUSDT: is required");
+        assertThat(parse(MINIMAL.replace("canonical: {BTCUSDT: BTC-USDT}", "")).pair("binance", "BTCUSDT").canonical())
+                .as("from Binance's cached symbol list").isEqualTo(CanonicalPair.parse("BTC-USDT"));
+        assertThatThrownBy(() -> parse(MINIMAL.replace("canonical: {BTCUSDT: BTC-USDT}", "").replace("[BTCUSDT]", "[ZZZQQQ]")))
+                .hasMessageContaining("exchanges.binance.canonical.ZZZQQQ: is required: ZZZQQQ is not in the cached symbol list");
         assertThatThrownBy(() -> parse(MINIMAL.replace("BTC-USDT", "BTCUSDT")))
                 .hasMessageContaining("exchanges.binance.canonical.BTCUSDT: 'BTCUSDT' is not of the form BASE-QUOTE");
         assertThatThrownBy(() -> parse(MINIMAL.replace("2026-11-01T00:00:00Z", "2026-11-01T00:30:00Z")))

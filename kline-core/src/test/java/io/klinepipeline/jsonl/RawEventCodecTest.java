@@ -14,19 +14,40 @@ class RawEventCodecTest {
     @Test
     void writesTheContractLineWithThePayloadVerbatim() throws Exception {
         String frame = "{\"e\":\"kline\",\"k\":{\"o\":\"0.00000638\",\"big\":12345678901234567890.10}}";
-        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.parse("2026-11-24T10:15:03.123456789Z"), frame);
+        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.parse("2026-11-24T10:15:03.123456789Z"), "run1.3", 17, frame);
 
         assertThat(line).isEqualTo("{\"v\":1,\"exchange\":\"binance\",\"symbol\":\"BTCUSDT\",\"channel\":\"kline_1m\","
-                + "\"received_at\":\"2026-11-24T10:15:03.123456Z\",\"payload\":" + frame + "}");
+                + "\"received_at\":\"2026-11-24T10:15:03.123456Z\",\"conn\":\"run1.3\",\"seq\":17,\"payload\":" + frame + "}");
         RawEvent decoded = codec.decode(line);
         assertThat(decoded.receivedAt()).isEqualTo(Instant.parse("2026-11-24T10:15:03.123456Z"));
         assertThat(decoded.payload().get("k").get("o").asText()).isEqualTo("0.00000638");
         assertThat(decoded.payload().get("k").get("big").decimalValue()).isEqualByComparingTo("12345678901234567890.10");
+        assertThat(decoded.connection()).isEqualTo("run1.3");
+        assertThat(decoded.sequence()).isEqualTo(17);
+    }
+
+    @Test
+    void readsLinesWrittenBeforeTheConnectionFieldsAsUnattributed() throws Exception {
+        RawEvent old = codec.decode("{\"v\":1,\"exchange\":\"binance\",\"symbol\":\"BTCUSDT\",\"channel\":\"kline_1m\","
+                + "\"received_at\":\"2026-11-24T10:15:03.123456Z\",\"payload\":{\"e\":\"kline\"}}");
+        assertThat(old.hasConnection()).isFalse();
+        assertThat(old.sequence()).isZero();
+        assertThat(old.payload().get("e").asText()).isEqualTo("kline");
+    }
+
+    @Test
+    void refusesAConnectionWithoutItsSequence() {
+        String base = "{\"v\":1,\"exchange\":\"binance\",\"symbol\":\"BTCUSDT\",\"channel\":\"kline_1m\","
+                + "\"received_at\":\"2026-11-24T10:15:03.123456Z\",\"conn\":\"r.1\"";
+        assertThatThrownBy(() -> codec.decode(base + ",\"payload\":{}}")).hasMessageContaining("'seq'");
+        assertThatThrownBy(() -> codec.decode(base + ",\"seq\":0,\"payload\":{}}")).hasMessageContaining("'seq'");
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, null, 1, "{}"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void keepsOneEventPerLineWhenTheFrameIsPrettyPrinted() throws Exception {
-        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "{\n  \"a\": \"x\\ny\"\r\n}\n");
+        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "run1.1", 1, "{\n  \"a\": \"x\\ny\"\r\n}\n");
         assertThat(line).doesNotContain("\n").doesNotContain("\r");
         assertThat(codec.decode(line).payload().get("a").asText()).isEqualTo("x\ny");
         assertThat(line).contains("\"received_at\":\"1970-01-01T00:00:00.000000Z\"");
@@ -34,11 +55,11 @@ class RawEventCodecTest {
 
     @Test
     void refusesFramesThatAreNotJson() {
-        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "pong"))
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "run1.1", 1, "pong"))
                 .isInstanceOf(MalformedPayloadException.class);
-        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "{} {}"))
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "run1.1", 1, "{} {}"))
                 .isInstanceOf(MalformedPayloadException.class);
-        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, ""))
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "run1.1", 1, ""))
                 .isInstanceOf(MalformedPayloadException.class);
     }
 

@@ -117,7 +117,8 @@ public final class FrameRecorder {
         }
         String line;
         try {
-            line = codec.encode(stream.exchangeName(), stream.symbol(), channelName, frame.receivedAt(), frame.text());
+            line = codec.encode(stream.exchangeName(), stream.symbol(), channelName, frame.receivedAt(), frame.connectionId(),
+                    frame.sequence(), frame.text());
         } catch (MalformedPayloadException e) {
             deadLetter(frame, "text", e.getMessage());
             return;
@@ -146,7 +147,7 @@ public final class FrameRecorder {
         counters.deadLettered();
         log.warn("[{}] dead-lettering a frame from {}: {}", stream, frame.connection(), error);
         try {
-            deadLetters.append(frame.text(), encoding, frame.receivedAt(), error);
+            deadLetters.append(frame, encoding, error);
         } catch (IOException e) {
             log.error("[{}] cannot write dead letter; frame received at {} ({}): {}", stream, frame.receivedAt(), encoding,
                     frame.text(), e);

@@ -9,8 +9,10 @@ import java.time.Instant;
  *     UTF-8, its bytes in base64
  * @param kind what the exchange sent; only {@link Kind#TEXT} can become a JSONL event
  * @param connection the label of the connection it came in on, for logs
+ * @param connectionId the connection's id, stored in the JSONL line
+ * @param sequence the message's number on its connection, from 1: stored, so readers see what went missing
  */
-public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String connection) {
+public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String connection, String connectionId, long sequence) {
 
     /** What came off the wire. */
     public enum Kind {
@@ -21,16 +23,16 @@ public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String c
         INVALID_UTF8
     }
 
-    public static ReceivedFrame text(String text, Instant receivedAt, String connection) {
-        return new ReceivedFrame(text, receivedAt, Kind.TEXT, connection);
+    public static ReceivedFrame text(String text, Instant receivedAt, String connection, String connectionId, long sequence) {
+        return new ReceivedFrame(text, receivedAt, Kind.TEXT, connection, connectionId, sequence);
     }
 
-    public static ReceivedFrame binaryAsBase64(String base64, Instant receivedAt, String connection) {
-        return new ReceivedFrame(base64, receivedAt, Kind.BINARY, connection);
+    public static ReceivedFrame binaryAsBase64(String base64, Instant receivedAt, String connection, String connectionId, long sequence) {
+        return new ReceivedFrame(base64, receivedAt, Kind.BINARY, connection, connectionId, sequence);
     }
 
-    public static ReceivedFrame invalidUtf8AsBase64(String base64, Instant receivedAt, String connection) {
-        return new ReceivedFrame(base64, receivedAt, Kind.INVALID_UTF8, connection);
+    public static ReceivedFrame invalidUtf8AsBase64(String base64, Instant receivedAt, String connection, String connectionId, long sequence) {
+        return new ReceivedFrame(base64, receivedAt, Kind.INVALID_UTF8, connection, connectionId, sequence);
     }
 
     /** True when {@link #text()} holds base64 of the frame's bytes rather than the frame itself. */

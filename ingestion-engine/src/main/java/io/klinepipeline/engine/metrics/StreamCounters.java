@@ -13,6 +13,9 @@ public final class StreamCounters {
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong rotations = new AtomicLong();
     private final AtomicLong filesFinished = new AtomicLong();
+    private final AtomicLong controlFrames = new AtomicLong();
+    private final AtomicLong pongs = new AtomicLong();
+    private final AtomicLong errorFrames = new AtomicLong();
 
     public StreamCounters(StreamId stream) {
         this.stream = stream;
@@ -50,6 +53,33 @@ public final class StreamCounters {
         filesFinished.incrementAndGet();
     }
 
+    /** An ack, status or heartbeat: stored, but not market data. */
+    public void controlFrameReceived() {
+        controlFrames.incrementAndGet();
+    }
+
+    /** The answer to our own ping: not stored. */
+    public void pongReceived() {
+        pongs.incrementAndGet();
+    }
+
+    /** An error or refused subscription from the exchange. */
+    public void errorFrameReceived() {
+        errorFrames.incrementAndGet();
+    }
+
+    public long controlFrames() {
+        return controlFrames.get();
+    }
+
+    public long pongs() {
+        return pongs.get();
+    }
+
+    public long errorFrames() {
+        return errorFrames.get();
+    }
+
     public long frames() {
         return frames.get();
     }
@@ -82,6 +112,7 @@ public final class StreamCounters {
     public String summary() {
         return "frames=" + frames.get() + " lines=" + lines.get() + " dead_lettered=" + deadLettered.get()
                 + " connects=" + connects.get() + " reconnects=" + reconnects.get() + " rotations=" + rotations.get()
-                + " files=" + filesFinished.get();
+                + " files=" + filesFinished.get() + " control=" + controlFrames.get() + " pongs=" + pongs.get()
+                + " errors=" + errorFrames.get();
     }
 }

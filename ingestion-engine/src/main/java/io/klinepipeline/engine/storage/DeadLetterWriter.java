@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.klinepipeline.engine.StreamId;
+import io.klinepipeline.engine.capture.ReceivedFrame;
 import io.klinepipeline.jsonl.BronzeLayout;
 import io.klinepipeline.jsonl.RawEventCodec;
 import java.io.IOException;
@@ -53,19 +54,22 @@ public final class DeadLetterWriter implements AutoCloseable {
     /**
      * Appends one rejected frame.
      *
-     * @param frameText the frame verbatim (base64 for binary frames, as {@code encoding} says)
+     * @param frame the frame, its text verbatim (base64 for binary frames, as {@code encoding} says)
      * @param encoding {@code text} or {@code base64}
      */
-    public void append(String frameText, String encoding, Instant receivedAt, String error) throws IOException {
+    public void append(ReceivedFrame frame, String encoding, String error) throws IOException {
+        Instant receivedAt = frame.receivedAt();
         ObjectNode record = json.createObjectNode()
                 .put("exchange", stream.exchangeName())
                 .put("symbol", stream.symbol())
                 .put("channel", channelName)
                 .put("received_at", RawEventCodec.formatReceivedAt(receivedAt))
+                .put("conn", frame.connectionId())
+                .put("seq", frame.sequence())
                 .put("dead_lettered_at", RawEventCodec.formatReceivedAt(clock.instant()))
                 .put("error", error)
                 .put("frame_encoding", encoding)
-                .put("frame", frameText);
+                .put("frame", frame.text());
         byte[] line;
         try {
             line = (json.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);

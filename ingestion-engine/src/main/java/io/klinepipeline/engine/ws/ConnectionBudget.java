@@ -1,16 +1,17 @@
 package io.klinepipeline.engine.ws;
 
+import io.klinepipeline.exchange.StreamProtocol.ConnectionLimit;
 import java.time.Duration;
 
 /**
- * A token bucket for new connections, shared by every stream of the engine, because exchanges
+ * A token bucket for new connections, shared by every stream of one exchange, because exchanges
  * limit new connections per IP (Binance: 300 per 5 minutes). {@link #reserve()} always grants a
  * connection, and says how long to wait first so that the rate holds.
  */
 public final class ConnectionBudget {
-    /** Binance's limit of 300 new connections per 5 minutes per IP, with a small burst. */
-    public static ConnectionBudget binanceDefault() {
-        return new ConnectionBudget(300, Duration.ofMinutes(5), 5);
+    /** The exchange's own limit. */
+    public static ConnectionBudget of(ConnectionLimit limit) {
+        return new ConnectionBudget(limit.connections(), limit.per(), limit.burst());
     }
 
     private final double tokensPerNano;

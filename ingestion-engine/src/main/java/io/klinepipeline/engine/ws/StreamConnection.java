@@ -17,15 +17,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StreamConnection {
     private final String label;
+    private final String id;
     private final Channel channel;
     private final Promise<StreamConnection> ready;
     private final Promise<Void> firstFrame;
     private final Promise<Void> shutdownAnnounced;
     private volatile Instant readyAt;
     private volatile boolean retired;
+    private long received;
 
-    StreamConnection(String label, Channel channel, EventLoop loop) {
+    StreamConnection(String label, String id, Channel channel, EventLoop loop) {
         this.label = label;
+        this.id = id;
         this.channel = channel;
         this.ready = loop.newPromise();
         this.firstFrame = loop.newPromise();
@@ -34,6 +37,16 @@ public final class StreamConnection {
 
     public String label() {
         return label;
+    }
+
+    /** The id every JSONL line from this connection carries. */
+    public String id() {
+        return id;
+    }
+
+    /** Numbers the next message received, from 1; on the connection's event loop only. */
+    long nextSequence() {
+        return ++received;
     }
 
     public Channel channel() {

@@ -1,7 +1,10 @@
 package io.klinepipeline.engine.ws;
 
 import io.klinepipeline.engine.capture.ReceivedFrame;
+import io.klinepipeline.exchange.FrameKind;
+import io.klinepipeline.exchange.StreamProtocol;
 import io.klinepipeline.exchange.StreamProtocol.ClientPing;
+import io.klinepipeline.exchange.StreamProtocol.FrameClass;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -31,9 +34,15 @@ import org.slf4j.LoggerFactory;
  * the clock and hands it to the stream's frame queue. It never touches the disk. Server pings are
  * answered with the same payload by Netty's WebSocket protocol handler before frames get here.
  *
- * <p>It also watches for a dead connection: no data frame (text or binary) for {@code idleTimeout}
- * closes it, so that the supervisor replaces it. Pings alone do not keep a connection alive (a
- * server can keep pinging after the data has stopped). While reads are paused for back-pressure
+ * <p>Each text frame is classified by the exchange's {@link StreamProtocol#classify}: pongs to our
+ * pings are counted and dropped; everything else is stored, numbered per connection (so a reader
+ * sees what went missing); an error frame closes the connection, which the supervisor replaces
+ * with back-off; a shutdown notice starts a replacement at once.
+ *
+ * <p>It also watches for a dead connection: no data frame (market data, or a heartbeat where the
+ * exchange says heartbeats prove the stream alive) for {@code idleTimeout} closes it, so that the
+ * supervisor replaces it. Pings, acks and pongs do not keep a connection alive (a server can keep
+ * answering after the data has stopped). While reads are paused for back-pressure
  * no frame can arrive, so the watch is suspended; a pause that lasts long is logged as an error.
  */
 final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
@@ -122,20 +131,17 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             Instant receivedAt = now();
             byte[] bytes = ByteBufUtil.getBytes(text.content());
             String decoded = strictUtf8(bytes);
-            if (decoded != null) {
-                accept(ctx, ReceivedFrame.text(decoded, receivedAt, connection.label()));
-                if (target.shutdownNotice().test(decoded)) {
-                    log.info("[{}] server announces it will shut down: opening a replacement now", connection);
-                    connection.markServerShutdownAnnounced();
-                }
-            } else {
+            if (decoded == null) {
                 log.warn("[{}] text frame of {} bytes is not valid UTF-8: dead-lettering it as base64", connection, bytes.length);
-                accept(ctx, ReceivedFrame.invalidUtf8AsBase64(Base64.getEncoder().encodeToString(bytes), receivedAt,
-                        connection.label()));
+                record(ReceivedFrame.invalidUtf8AsBase64(Base64.getEncoder().encodeToString(bytes), receivedAt, connection.label(),
+                        connection.id(), connection.nextSequence()), ctx, true);
+                return;
             }
+            onText(ctx, decoded, receivedAt);
         } else if (frame instanceof BinaryWebSocketFrame binary) {
             String base64 = Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(binary.content()));
-            accept(ctx, ReceivedFrame.binaryAsBase64(base64, now(), connection.label()));
+            record(ReceivedFrame.binaryAsBase64(base64, now(), connection.label(), connection.id(), connection.nextSequence()), ctx,
+                    true);
         } else if (frame instanceof CloseWebSocketFrame close) {
             if (connection.retired()) {
                 log.debug("[{}] server confirmed the close", connection);
@@ -145,6 +151,44 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             ctx.close();
         }
         // Pong frames are dropped by the protocol handler; pings are answered there.
+    }
+
+    /** What the exchange's text frame is decides whether it is stored, whether it proves the stream alive, and what follows. */
+    private void onText(ChannelHandlerContext ctx, String text, Instant receivedAt) {
+        StreamProtocol protocol = target.protocol();
+        FrameClass kind = protocol.classify(text);
+        if (kind.kind() == FrameKind.PONG) {
+            // The answer to our own ping: not an exchange event, so it is neither stored nor numbered.
+            target.counters().pongReceived();
+            return;
+        }
+        ReceivedFrame frame = ReceivedFrame.text(text, receivedAt, connection.label(), connection.id(), connection.nextSequence());
+        switch (kind.kind()) {
+            case DATA -> record(frame, ctx, true);
+            case HEARTBEAT -> {
+                target.counters().controlFrameReceived();
+                record(frame, ctx, protocol.heartbeatsShowLiveness());
+            }
+            case CONTROL -> {
+                target.counters().controlFrameReceived();
+                record(frame, ctx, false);
+            }
+            case SHUTDOWN_NOTICE -> {
+                target.counters().controlFrameReceived();
+                record(frame, ctx, false);
+                log.info("[{}] server announces it will shut down: opening a replacement now", connection);
+                connection.markServerShutdownAnnounced();
+            }
+            case ERROR -> {
+                target.counters().errorFrameReceived();
+                record(frame, ctx, false);
+                log.warn("[{}] {} reports an error: {}; closing, the connection is replaced with back-off", connection,
+                        target.stream().exchangeName(), kind.message());
+                cancelTimers();
+                ctx.close();
+            }
+            default -> throw new IllegalStateException("unknown frame kind " + kind.kind());
+        }
     }
 
     /** The text, or null when the bytes are not valid UTF-8 (Netty's own validator is off: it would close the connection). */
@@ -160,11 +204,18 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         }
     }
 
-    private void accept(ChannelHandlerContext ctx, ReceivedFrame frame) {
-        lastDataNanos = System.nanoTime();
+    /**
+     * Hands a frame to the recorder. Only frames that prove the data stream alive reset the idle
+     * watch and count as the connection's first frame (which ends a rotation's overlap): an ack
+     * or a heartbeat from a server whose data has stopped must not keep a dead stream open.
+     */
+    private void record(ReceivedFrame frame, ChannelHandlerContext ctx, boolean liveness) {
         target.counters().frameReceived();
         target.frames().put(frame, ctx.channel());
-        connection.markFrameReceived();
+        if (liveness) {
+            lastDataNanos = System.nanoTime();
+            connection.markFrameReceived();
+        }
     }
 
     /** received_at: the clock at receive time, to the microsecond as the JSONL contract writes it. */

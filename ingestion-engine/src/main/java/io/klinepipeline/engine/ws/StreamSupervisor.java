@@ -96,7 +96,8 @@ public final class StreamSupervisor {
             return;
         }
         timer = null;
-        StreamConnection connection = connector.connect(loop, target, target.stream() + "#" + (++sequence));
+        ++sequence;
+        StreamConnection connection = connector.connect(loop, target, target.stream() + "#" + sequence, target.runId() + "." + sequence);
         if (replacing) {
             incoming = connection;
             log.info("[{}] replacing {} before it reaches its maximum age", connection, current);

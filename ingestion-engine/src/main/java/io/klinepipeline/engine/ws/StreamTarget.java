@@ -5,13 +5,11 @@ import io.klinepipeline.engine.capture.FrameQueue;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.exchange.StreamProtocol;
 import java.net.URI;
-import java.util.function.Predicate;
 
-/** What one stream's connections need: where to connect, what the exchange expects, where frames go. */
-public record StreamTarget(StreamId stream, URI uri, StreamProtocol protocol, FrameQueue frames, StreamCounters counters) {
-
-    /** Recognises the exchange's notice that the server is about to shut down. */
-    Predicate<String> shutdownNotice() {
-        return protocol::isShutdownNotice;
-    }
-}
+/**
+ * What one stream's connections need: where to connect, what the exchange expects, where frames go.
+ *
+ * @param runId the engine run's writer id: connection ids ({@code <runId>.<n>}) are unique across runs
+ */
+public record StreamTarget(StreamId stream, URI uri, StreamProtocol protocol, FrameQueue frames, StreamCounters counters,
+        String runId) {}

@@ -72,13 +72,17 @@ public final class WebSocketConnector {
     }
 
     /** Starts connecting on {@code loop}; watch the returned connection's {@link StreamConnection#ready()}. */
-    public StreamConnection connect(EventLoop loop, StreamTarget target, String label) {
+    /**
+     * @param label names the connection in logs
+     * @param id names it in every JSONL line it delivers; unique across engine runs
+     */
+    public StreamConnection connect(EventLoop loop, StreamTarget target, String label, String id) {
         URI uri = target.uri();
         boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
         String host = uri.getHost();
         int port = uri.getPort() > 0 ? uri.getPort() : secure ? 443 : 80;
         NioSocketChannel channel = new NioSocketChannel();
-        StreamConnection connection = new StreamConnection(label, channel, loop);
+        StreamConnection connection = new StreamConnection(label, id, channel, loop);
         ChannelFactory<NioSocketChannel> thisChannel = () -> channel; // one pre-made channel, so the connection knows it
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)

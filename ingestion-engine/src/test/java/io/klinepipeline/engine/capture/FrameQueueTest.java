@@ -17,7 +17,7 @@ class FrameQueueTest {
         FrameQueue queue = new FrameQueue(STREAM, 4, 1);
         EmbeddedChannel channel = new EmbeddedChannel();
         for (int i = 0; i < 6; i++) {
-            queue.put(ReceivedFrame.text("{\"n\":" + i + "}", Instant.EPOCH, "c#1"), channel);
+            queue.put(ReceivedFrame.text("{\"n\":" + i + "}", Instant.EPOCH, "c#1", "run.1", i + 1), channel);
             assertThat(channel.config().isAutoRead()).isEqualTo(i < 3);
         }
         assertThat(queue.size()).isEqualTo(6);

@@ -45,11 +45,11 @@ class FrameRecorderTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         recorder.start();
         try {
-            queue.put(ReceivedFrame.text(klines.frame(0), T0, "c#1"), channel);
+            queue.put(ReceivedFrame.text(klines.frame(0), T0, "c#1", "run.1", 1), channel);
             awaitTrue(() -> counters.lines() == 1);
             clock.advance(Duration.ofSeconds(5)); // the hour is over: rollIfDue finishes the file, the listener throws
             awaitTrue(() -> handedOn.get() == 1);
-            queue.put(ReceivedFrame.text(klines.frame(1), clock.instant(), "c#1"), channel);
+            queue.put(ReceivedFrame.text(klines.frame(1), clock.instant(), "c#1", "run.1", 2), channel);
             awaitTrue(() -> counters.lines() == 2);
         } finally {
             recorder.stop();

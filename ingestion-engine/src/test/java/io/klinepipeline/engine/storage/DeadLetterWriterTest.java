@@ -24,7 +24,8 @@ class DeadLetterWriterTest {
     @Test
     void deadLettersInsideLocalDirAreNeverTakenForBronzeFiles() throws Exception {
         DeadLetterWriter writer = new DeadLetterWriter(STREAM, "kline_1m", localDir, "w1test", Clock.fixed(T0, ZoneOffset.UTC));
-        writer.append("<html>502</html>", "text", T0, "frame is not JSON");
+        writer.append(io.klinepipeline.engine.capture.ReceivedFrame.text("<html>502</html>", T0, "c#1", "run.1", 1), "text",
+                "frame is not JSON");
         Path file = writer.currentFile();
         writer.close();
 

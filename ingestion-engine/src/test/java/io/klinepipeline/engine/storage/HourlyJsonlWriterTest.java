@@ -35,7 +35,7 @@ class HourlyJsonlWriterTest {
     }
 
     private String line(Instant receivedAt, int n) throws Exception {
-        return codec.encode("binance", "BTCUSDT", "kline_1m", receivedAt, "{\"n\":" + n + ",\"pad\":\"" + "x".repeat(40) + "\"}");
+        return codec.encode("binance", "BTCUSDT", "kline_1m", receivedAt, "run.1", n + 1, "{\"n\":" + n + ",\"pad\":\"" + "x".repeat(40) + "\"}");
     }
 
     @Test
@@ -90,7 +90,7 @@ class HourlyJsonlWriterTest {
     @Test
     void aLineLargerThanTheBoundGetsAFileOfItsOwn() throws Exception {
         HourlyJsonlWriter writer = writer(200, Duration.ofHours(1));
-        String big = codec.encode("binance", "BTCUSDT", "kline_1m", T0, "{\"big\":\"" + "y".repeat(500) + "\"}");
+        String big = codec.encode("binance", "BTCUSDT", "kline_1m", T0, "run.1", 1, "{\"big\":\"" + "y".repeat(500) + "\"}");
         writer.append(line(T0, 1), T0);
         writer.append(big, T0);
         writer.append(line(T0, 2), T0);

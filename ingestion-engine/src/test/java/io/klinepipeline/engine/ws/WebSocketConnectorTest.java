@@ -43,7 +43,7 @@ class WebSocketConnectorTest {
 
     private StreamTarget target(FakeBinanceServer server, FrameQueue queue) {
         StreamProtocol protocol = STREAM.exchange().stream();
-        return new StreamTarget(STREAM, protocol.endpoint(server.wsBase(), "BTCUSDT"), protocol, queue, new StreamCounters(STREAM));
+        return new StreamTarget(STREAM, protocol.endpoint(server.wsBase(), "BTCUSDT"), protocol, queue, new StreamCounters(STREAM), "run");
     }
 
     @Test
@@ -53,7 +53,7 @@ class WebSocketConnectorTest {
             FrameQueue queue = new FrameQueue(STREAM, 100, 10);
             WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30),
                     Optional.of(certificates.clientTrustingIt()), dns);
-            StreamConnection connection = connector.connect(loops.next(), target(server, queue), "tls#1");
+            StreamConnection connection = connector.connect(loops.next(), target(server, queue), "tls#1", "run.1");
             assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(connection.ready().isSuccess()).as("handshake: %s", connection.ready().cause()).isTrue();
 
@@ -96,13 +96,23 @@ class WebSocketConnectorTest {
             public Duration maxConnectionAge() {
                 return Duration.ofHours(24);
             }
+
+            @Override
+            public ConnectionLimit connectionLimit() {
+                return new ConnectionLimit(10, Duration.ofSeconds(1), 10);
+            }
+
+            @Override
+            public FrameClass classify(String text) {
+                return FrameClass.DATA;
+            }
         };
         try (FakeBinanceServer server = new FakeBinanceServer()) {
             FrameQueue queue = new FrameQueue(STREAM, 100, 10);
             StreamTarget target = new StreamTarget(STREAM, subscribing.endpoint(server.wsBase(), "BTCUSDT"), subscribing, queue,
-                    new StreamCounters(STREAM));
+                    new StreamCounters(STREAM), "run");
             WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30), Optional.empty(), dns);
-            StreamConnection connection = connector.connect(loops.next(), target, "sub#1");
+            StreamConnection connection = connector.connect(loops.next(), target, "sub#1", "run.1");
             FakeBinanceServer.Connection accepted = server.awaitConnection(Duration.ofSeconds(5));
             assertThat(accepted.awaitClientText(Duration.ofSeconds(5))).isEqualTo("{\"op\":\"subscribe\",\"args\":[\"BTCUSDT\"]}");
             assertThat(accepted.awaitClientText(Duration.ofSeconds(5))).isEqualTo("{\"op\":\"ping\"}");
@@ -117,7 +127,7 @@ class WebSocketConnectorTest {
         try (FakeBinanceServer server = new FakeBinanceServer(certificates.server())) {
             WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30),
                     Optional.of(certificates.clientTrustingIt()), dns);
-            StreamConnection connection = connector.connect(loops.next(), target(server, new FrameQueue(STREAM, 100, 10)), "tls#1");
+            StreamConnection connection = connector.connect(loops.next(), target(server, new FrameQueue(STREAM, 100, 10)), "tls#1", "run.1");
             assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(connection.ready().isSuccess()).isFalse();
         }
@@ -129,7 +139,7 @@ class WebSocketConnectorTest {
             // The test is the recorder, and it is stuck: nobody takes frames off the queue.
             FrameQueue queue = new FrameQueue(STREAM, 4, 1);
             WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofMillis(300), Optional.empty(), dns);
-            StreamConnection connection = connector.connect(loops.next(), target(server, queue), "bp#1");
+            StreamConnection connection = connector.connect(loops.next(), target(server, queue), "bp#1", "run.1");
             assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
             FakeBinanceServer.Connection accepted = server.awaitConnection(Duration.ofSeconds(5));
             for (int i = 0; i < 10; i++) {
@@ -157,6 +167,107 @@ class WebSocketConnectorTest {
             }
             assertThat(received).containsExactlyElementsOf(server.sent());
             assertThat(connection.retire(Duration.ofSeconds(5)).await(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Classifies by prefix, as an exchange class would: pongs, acks, heartbeats (no liveness) and errors. */
+    private static StreamProtocol classifying(StreamProtocol base) {
+        return new StreamProtocol() {
+            @Override
+            public URI endpoint(URI wsBase, String symbol) {
+                return base.endpoint(wsBase, symbol);
+            }
+
+            @Override
+            public List<String> subscribeMessages(String symbol) {
+                return List.of();
+            }
+
+            @Override
+            public String channel() {
+                return "test";
+            }
+
+            @Override
+            public Optional<ClientPing> clientPing() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Duration maxConnectionAge() {
+                return Duration.ofHours(24);
+            }
+
+            @Override
+            public ConnectionLimit connectionLimit() {
+                return new ConnectionLimit(10, Duration.ofSeconds(1), 10);
+            }
+
+            @Override
+            public FrameClass classify(String text) {
+                if (text.equals("pong")) {
+                    return FrameClass.PONG;
+                } else if (text.startsWith("{\"ack\"")) {
+                    return FrameClass.CONTROL;
+                } else if (text.startsWith("{\"hb\"")) {
+                    return FrameClass.HEARTBEAT;
+                } else if (text.startsWith("{\"error\"")) {
+                    return FrameClass.error("pair not supported");
+                }
+                return FrameClass.DATA;
+            }
+        };
+    }
+
+    @Test
+    void storesAndNumbersEveryFrameButPongsAndLetsNoControlFrameKeepADeadStreamOpen() throws Exception {
+        try (FakeBinanceServer server = new FakeBinanceServer()) {
+            FrameQueue queue = new FrameQueue(STREAM, 100, 10);
+            StreamProtocol protocol = classifying(STREAM.exchange().stream());
+            StreamCounters counters = new StreamCounters(STREAM);
+            StreamTarget target = new StreamTarget(STREAM, protocol.endpoint(server.wsBase(), "BTCUSDT"), protocol, queue, counters, "run");
+            WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofMillis(600), Optional.empty(), dns);
+            StreamConnection connection = connector.connect(loops.next(), target, "cls#1", "run.1");
+            assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
+            FakeBinanceServer.Connection accepted = server.awaitConnection(Duration.ofSeconds(5));
+            accepted.send("{\"ack\":1}");
+            accepted.send("{\"n\":1}");
+            accepted.send("pong");
+            accepted.send("{\"n\":2}");
+            List<ReceivedFrame> frames = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                frames.add(queue.poll(Duration.ofSeconds(5)));
+            }
+            assertThat(frames).extracting(ReceivedFrame::text).containsExactly("{\"ack\":1}", "{\"n\":1}", "{\"n\":2}");
+            assertThat(frames).extracting(ReceivedFrame::sequence).as("the pong takes no number").containsExactly(1L, 2L, 3L);
+            assertThat(frames).extracting(ReceivedFrame::connectionId).containsOnly("run.1");
+            assertThat(counters.pongs()).isEqualTo(1);
+            assertThat(counters.controlFrames()).isEqualTo(1);
+
+            // Heartbeats that do not show liveness (and acks) arrive, but the data has stopped.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (connection.channel().isActive() && System.nanoTime() < deadline) {
+                accepted.send("{\"hb\":1}");
+                Thread.sleep(100);
+            }
+            assertThat(connection.channel().isActive()).as("closed as idle despite heartbeats").isFalse();
+        }
+    }
+
+    @Test
+    void closesTheConnectionWhenTheExchangeReportsAnError() throws Exception {
+        try (FakeBinanceServer server = new FakeBinanceServer()) {
+            FrameQueue queue = new FrameQueue(STREAM, 100, 10);
+            StreamProtocol protocol = classifying(STREAM.exchange().stream());
+            StreamCounters counters = new StreamCounters(STREAM);
+            StreamTarget target = new StreamTarget(STREAM, protocol.endpoint(server.wsBase(), "BTCUSDT"), protocol, queue, counters, "run");
+            WebSocketConnector connector = new WebSocketConnector(Clock.systemUTC(), Duration.ofSeconds(30), Optional.empty(), dns);
+            StreamConnection connection = connector.connect(loops.next(), target, "err#1", "run.1");
+            assertThat(connection.ready().await(10, TimeUnit.SECONDS)).isTrue();
+            server.awaitConnection(Duration.ofSeconds(5)).send("{\"error\":\"Currency pair not supported\"}");
+            assertThat(connection.channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(queue.poll(Duration.ofSeconds(1)).text()).as("the error is kept").contains("not supported");
+            assertThat(counters.errorFrames()).isEqualTo(1);
         }
     }
 }

@@ -94,6 +94,7 @@ public final class ExtToBronzeJob {
             for (HourObject object : objects) {
                 replay.read(object.name(), object.hour());
             }
+            replay.finish();
             long loaded = load.commit();
             WindowCoverage coverage = replay.coverage();
             report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(),

@@ -45,6 +45,7 @@ final class WindowReplay {
     private long lines;
     private long rows;
     private long partialLines;
+    private Instant lastReceivedAt;
 
     /**
      * @param readUntil a file is read up to its first line received after this instant
@@ -97,6 +98,7 @@ final class WindowReplay {
                 }
                 lines++;
                 lastReceived = event.receivedAt();
+                lastReceivedAt = lastReceived;
                 accept(location, line, event);
             }
             if (reader.endedInPartialLine()) {
@@ -122,7 +124,7 @@ final class WindowReplay {
         }
         List<Candle> candles;
         try {
-            candles = parser.parse(event.payload(), event.receivedAt());
+            candles = parser.parse(event);
         } catch (MalformedPayloadException e) {
             refuse(location, line, event.receivedAt(), true, e.getMessage());
             return;
@@ -150,6 +152,20 @@ final class WindowReplay {
         } else {
             log.debug("{}: {} line {} is refused ({}) but belongs to another window's dead letters",
                     stream, location, line.number(), error);
+        }
+    }
+
+    /**
+     * Hands on the candles the parser still held when the input ended (a minute being built from
+     * trades); call once, after the last object.
+     */
+    void finish() throws IOException {
+        for (Candle candle : parser.finish()) {
+            if (coverage.contains(candle.intervalStart())) {
+                sink.accept(candle, lastReceivedAt == null ? window.end() : lastReceivedAt);
+                coverage.add(candle);
+                rows++;
+            }
         }
     }
 

@@ -82,7 +82,9 @@ public final class BronzeRestJob {
             LOG.info("{}: no missing minutes in {}", stream, window);
             return BronzeRestReport.nothingMissing();
         }
-        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(missing, rest.maxCandlesPerRequest());
+        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(missing,
+                // The smaller page of the oldest and the newest minute: exchanges serve older minutes in smaller pages (OKX).
+                Math.min(rest.maxCandlesPerRequest(missing.get(0), now), rest.maxCandlesPerRequest(missing.get(missing.size() - 1), now)));
         LOG.info("{}: {} missing minutes in {}, {} requests", stream, missing.size(), window, ranges.size());
 
         KlineFetcher fetcher = new KlineFetcher(http, rest, clock, sleeper, options, stream);
@@ -93,7 +95,7 @@ public final class BronzeRestJob {
         try {
             Duration pause = Duration.ZERO;
             for (KlineRequestPlan.Range range : ranges) {
-                URI uri = rest.klinesRequest(exchangeConfig.restUrl(), symbol, range.from(), range.toExclusive());
+                URI uri = rest.klinesRequest(exchangeConfig.restUrl(), symbol, range.from(), range.toExclusive(), clock.instant());
                 fetcher.pause(pause, uri);
                 KlineFetcher.Response response = fetcher.fetch(uri, symbol);
                 classify(range, response, fills, empties, resolved);

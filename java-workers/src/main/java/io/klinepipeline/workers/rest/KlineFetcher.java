@@ -70,7 +70,7 @@ final class KlineFetcher {
             }
             Instant fetchedAt = clock.instant();
             int status = response.statusCode();
-            RateLimitAdvice advice = rest.advise(status, name -> response.headers().firstValue(name));
+            RateLimitAdvice advice = rest.advise(status, name -> response.headers().firstValue(name), response.body());
             switch (advice.action()) {
                 case PROCEED -> {
                     try {

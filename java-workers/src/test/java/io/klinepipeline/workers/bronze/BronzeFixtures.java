@@ -47,13 +47,16 @@ final class BronzeFixtures {
     }
 
     /** The envelope line the engine writes for a frame received on the BTCUSDT stream. */
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
     static String event(Instant receivedAt, BinanceKlineFrame frame) {
         return event("BTCUSDT", receivedAt, frame.text());
     }
 
     static String event(String symbol, Instant receivedAt, String frameText) {
         try {
-            return CODEC.encode("binance", symbol, "kline_1m", receivedAt, frameText);
+            // One connection per fixture, numbered in call order: the loader must not care either way.
+            return CODEC.encode("binance", symbol, "kline_1m", receivedAt, "fixture.1", SEQUENCE.incrementAndGet(), frameText);
         } catch (MalformedPayloadException e) {
             throw new IllegalArgumentException(e);
         }

@@ -69,7 +69,7 @@ class KlineWorkerCliTest {
             String frame = "{\"e\":\"kline\",\"E\":" + (open + 60000) + ",\"s\":\"BTCUSDT\",\"k\":{\"t\":" + open + ",\"T\":"
                     + (open + 59999) + ",\"s\":\"BTCUSDT\",\"i\":\"1m\",\"f\":1,\"L\":2,\"o\":\"10\",\"c\":\"11\",\"h\":\"12\","
                     + "\"l\":\"9\",\"v\":\"2\",\"n\":2,\"x\":true,\"q\":\"21\",\"V\":\"1\",\"Q\":\"10\",\"B\":\"0\"}}";
-            lines.add(codec.encode("binance", "BTCUSDT", "kline_1m", Instant.ofEpochMilli(open + 60_100), frame));
+            lines.add(codec.encode("binance", "BTCUSDT", "kline_1m", Instant.ofEpochMilli(open + 60_100), "cli.1", minute + 1, frame));
         }
         Files.write(hourDir.resolve(BronzeLayout.newFileName(HOUR, "test")), lines);
     }

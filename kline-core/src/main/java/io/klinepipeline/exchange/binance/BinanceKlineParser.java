@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.PayloadParser;
-import java.time.Instant;
+import io.klinepipeline.jsonl.RawEvent;
 import java.util.List;
 
 /**
@@ -22,7 +22,8 @@ final class BinanceKlineParser implements PayloadParser {
     }
 
     @Override
-    public List<Candle> parse(JsonNode payload, Instant receivedAt) throws MalformedPayloadException {
+    public List<Candle> parse(RawEvent raw) throws MalformedPayloadException {
+        JsonNode payload = raw.payload();
         JsonNode event = payload.has("stream") && payload.has("data") ? payload.get("data") : payload;
         if (!event.isObject()) {
             throw new MalformedPayloadException("expected a JSON object, got " + event.getNodeType());

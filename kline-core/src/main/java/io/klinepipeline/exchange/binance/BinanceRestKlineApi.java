@@ -23,18 +23,19 @@ import java.util.function.Function;
  */
 final class BinanceRestKlineApi implements RestKlineApi {
     static final int WEIGHT_LIMIT_PER_MINUTE = 6000;
+    static final int MAX_ROWS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public int maxCandlesPerRequest() {
-        return 1000;
+    public int maxCandlesPerRequest(Instant from, Instant now) {
+        return MAX_ROWS;
     }
 
     @Override
-    public URI klinesRequest(URI restBase, String symbol, Instant from, Instant toExclusive) {
+    public URI klinesRequest(URI restBase, String symbol, Instant from, Instant toExclusive, Instant now) {
         // startTime and endTime both bound the open time, inclusively.
         return URI.create(restBase + "/api/v3/klines?symbol=" + symbol + "&interval=1m&startTime=" + from.toEpochMilli()
-                + "&endTime=" + (toExclusive.toEpochMilli() - 1) + "&limit=" + maxCandlesPerRequest());
+                + "&endTime=" + (toExclusive.toEpochMilli() - 1) + "&limit=" + MAX_ROWS);
     }
 
     @Override
@@ -67,7 +68,7 @@ final class BinanceRestKlineApi implements RestKlineApi {
     }
 
     @Override
-    public RateLimitAdvice advise(int status, Function<String, Optional<String>> header) {
+    public RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body) {
         Duration retryAfter = header.apply("Retry-After").flatMap(BinanceRestKlineApi::seconds).orElse(Duration.ofSeconds(60));
         if (status == 429) {
             return RateLimitAdvice.retryAfter(retryAfter, "HTTP 429: request rate limit hit");

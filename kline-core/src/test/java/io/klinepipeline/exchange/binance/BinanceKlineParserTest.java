@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.PayloadParser;
+import io.klinepipeline.jsonl.RawEvent;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,10 @@ class BinanceKlineParserTest {
         return JSON.readTree(text);
     }
 
+    private static RawEvent event(JsonNode payload) {
+        return RawEvent.unattributed("binance", "?", "kline_1m", Instant.EPOCH, payload);
+    }
+
     private static String kline(String symbol, String interval, long open, boolean closed, String volume, String quote) {
         return "{\"e\":\"kline\",\"E\":" + (open + 2000) + ",\"s\":\"" + symbol + "\",\"k\":{\"t\":" + open + ",\"T\":" + (open + 59999)
                 + ",\"s\":\"" + symbol + "\",\"i\":\"" + interval + "\",\"f\":1,\"L\":9,\"o\":\"100.5\",\"c\":\"101.25\",\"h\":\"102\","
@@ -35,7 +40,7 @@ class BinanceKlineParserTest {
     void parsesTheDocumentedKlineEvent() throws Exception {
         long open = Instant.parse("2026-11-24T10:15:00Z").toEpochMilli();
         List<Candle> candles = binance.newPayloadParser("BTCUSDT")
-                .parse(json(kline("BTCUSDT", "1m", open, true, "2", "201")), Instant.EPOCH);
+                .parse(event(json(kline("BTCUSDT", "1m", open, true, "2", "201"))));
 
         assertThat(candles).containsExactly(new Candle("binance", "BTCUSDT", 60, Instant.ofEpochMilli(open),
                 100.5, 102, 99.75, 101.25, 2, 201.0, 100.5, 9, true));
@@ -45,27 +50,27 @@ class BinanceKlineParserTest {
     void unwrapsCombinedStreamMessagesAndIgnoresNotices() throws Exception {
         PayloadParser parser = binance.newPayloadParser("ETHUSDT");
         String wrapped = "{\"stream\":\"ethusdt@kline_1m\",\"data\":" + kline("ETHUSDT", "1m", 60_000, false, "0", "0") + "}";
-        Candle candle = parser.parse(json(wrapped), Instant.EPOCH).get(0);
+        Candle candle = parser.parse(event(json(wrapped))).get(0);
         assertThat(candle.isFinal()).isFalse();
         assertThat(candle.vwap()).as("no volume, no average price").isNull();
-        assertThat(parser.parse(json("{\"e\":\"serverShutdown\",\"E\":1}"), Instant.EPOCH)).isEmpty();
-        assertThat(parser.parse(json("{\"result\":null,\"id\":1}"), Instant.EPOCH)).isEmpty();
+        assertThat(parser.parse(event(json("{\"e\":\"serverShutdown\",\"E\":1}")))).isEmpty();
+        assertThat(parser.parse(event(json("{\"result\":null,\"id\":1}")))).isEmpty();
     }
 
     @Test
     void rejectsTheMonthIntervalAndOtherShapes() throws Exception {
         PayloadParser parser = binance.newPayloadParser("BTCUSDT");
-        assertThatThrownBy(() -> parser.parse(json(kline("BTCUSDT", "1M", 0, true, "1", "1")), Instant.EPOCH))
+        assertThatThrownBy(() -> parser.parse(event(json(kline("BTCUSDT", "1M", 0, true, "1", "1")))))
                 .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("'1M' is not 1m");
-        assertThatThrownBy(() -> parser.parse(json(kline("ETHUSDT", "1m", 0, true, "1", "1")), Instant.EPOCH))
+        assertThatThrownBy(() -> parser.parse(event(json(kline("ETHUSDT", "1m", 0, true, "1", "1")))))
                 .hasMessageContaining("kline for ETHUSDT on the BTCUSDT stream");
-        assertThatThrownBy(() -> parser.parse(json(kline("BTCUSDT", "1m", 0, true, "abc", "1")), Instant.EPOCH))
+        assertThatThrownBy(() -> parser.parse(event(json(kline("BTCUSDT", "1m", 0, true, "abc", "1")))))
                 .hasMessageContaining("'v' is not a number");
-        assertThatThrownBy(() -> parser.parse(json(kline("BTCUSDT", "1m", 1234, true, "1", "1")), Instant.EPOCH))
+        assertThatThrownBy(() -> parser.parse(event(json(kline("BTCUSDT", "1m", 1234, true, "1", "1")))))
                 .hasMessageContaining("not on a whole minute");
-        assertThatThrownBy(() -> parser.parse(json("{\"e\":\"kline\"}"), Instant.EPOCH)).hasMessageContaining("without 'k'");
-        assertThatThrownBy(() -> parser.parse(json("[1,2]"), Instant.EPOCH)).hasMessageContaining("expected a JSON object");
-        assertThatThrownBy(() -> parser.parse(json("{\"x\":1}"), Instant.EPOCH)).hasMessageContaining("missing event type");
+        assertThatThrownBy(() -> parser.parse(event(json("{\"e\":\"kline\"}")))).hasMessageContaining("without 'k'");
+        assertThatThrownBy(() -> parser.parse(event(json("[1,2]")))).hasMessageContaining("expected a JSON object");
+        assertThatThrownBy(() -> parser.parse(event(json("{\"x\":1}")))).hasMessageContaining("missing event type");
     }
 
     @Test
@@ -85,7 +90,7 @@ class BinanceKlineParserTest {
                     continue;
                 }
                 btcFrames++;
-                parser.parse(frame, Instant.EPOCH).stream().filter(Candle::isFinal).forEach(finals::add);
+                parser.parse(event(frame)).stream().filter(Candle::isFinal).forEach(finals::add);
             }
         }
         assertThat(btcFrames).isEqualTo(44);
@@ -112,7 +117,7 @@ class BinanceKlineParserTest {
                 if (!"kline".equals(event.path("e").asText())) {
                     continue;
                 }
-                Candle candle = binance.newPayloadParser(event.get("s").asText()).parse(frame, Instant.EPOCH).get(0);
+                Candle candle = binance.newPayloadParser(event.get("s").asText()).parse(event(frame)).get(0);
                 if (candle.tradeCount() == 0) {
                     empty++;
                     assertThat(candle.volume()).isZero();
