@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "silver", mixinStandardHelpOptions = true,
         header = "Merge a pair's final bronze minutes, all exchanges, into silver.fact_ohlcv.",
         description = {
-            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - websocket over rest, then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing.",
+            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing.",
             "",
             "Example: kline-worker silver --symbol BTC-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class SilverCommand extends WorkerCommand {
@@ -40,7 +40,8 @@ final class SilverCommand extends WorkerCommand {
         }
         TimeWindow window = run.window(windowOptions);
         run.log("silver " + pair + " " + window);
-        SilverReport report = new SilverJob(config, run.migratedDatabase(), Clock.systemUTC()).run(pair, window);
+        SilverReport report = new SilverJob(config, name -> run.registry().get(name).sourcePrecedence(), run.migratedDatabase(),
+                Clock.systemUTC()).run(pair, window);
         long missing = report.missingMinutes();
         run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
                 "missing_minutes", ofInt(missing),

@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import io.klinepipeline.exchange.SourcePrecedence;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +25,14 @@ public final class SilverJob {
     private static final Logger LOG = LoggerFactory.getLogger(SilverJob.class);
 
     private final PipelineConfig config;
+    private final Function<String, SourcePrecedence> precedence;
     private final Database database;
     private final Clock clock;
 
-    public SilverJob(PipelineConfig config, Database database, Clock clock) {
+    /** @param precedence each exchange's preferred source, by name (from its Exchange class) */
+    public SilverJob(PipelineConfig config, Function<String, SourcePrecedence> precedence, Database database, Clock clock) {
         this.config = config;
+        this.precedence = precedence;
         this.database = database;
         this.clock = clock;
     }
@@ -47,7 +52,7 @@ public final class SilverJob {
         try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try {
-                SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, window);
+                SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, precedence, window);
                 Map<String, Long> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, now);
                 connection.commit();
                 SilverReport report = new SilverReport(counts.candidates(), counts.inserted(), counts.updated(),

@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import io.klinepipeline.exchange.SourcePrecedence;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The bronze-to-silver merge: one hand-written, set-based statement, kept here and only here.
@@ -18,8 +20,10 @@ import java.util.List;
  * <p>Selection rule, one row per (exchange, interval_seconds, interval_start) among the final
  * bronze rows of the pair's listings in the window:
  * <ol>
- *   <li>source 'websocket' beats 'rest': the WebSocket's closing update is the exchange's own last
- *       word on the minute, a REST fill only stands in for it;</li>
+ *   <li>the source the exchange prefers ({@link SourcePrecedence}): 'websocket' beats 'rest' where
+ *       the WebSocket's closing update is the exchange's own last word on the minute (Binance's
+ *       k.x) and a REST fill only stands in for it; 'rest' beats 'websocket' where the WebSocket
+ *       candle is ours, built from a trade stream (Coinbase);</li>
  *   <li>then the latest ingestion_ts;</li>
  *   <li>then the greatest volume; then, only so that the choice never depends on row order, the
  *       native symbol, close, open, high, low, quote_volume, trade_count, vwap ascending (rows equal
@@ -35,8 +39,8 @@ final class SilverMerge {
     record Counts(long candidates, long inserted, long updated) {}
 
     static final String MERGE_BRONZE_INTO_SILVER = """
-            WITH listing (exchange, symbol) AS (
-                SELECT * FROM unnest(?::text[], ?::text[])
+            WITH listing (exchange, symbol, websocket_first) AS (
+                SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[])
             ),
             chosen AS (
                 SELECT DISTINCT ON (b.exchange, b.interval_seconds, b.interval_start)
@@ -49,7 +53,7 @@ final class SilverMerge {
                    AND b.interval_start >= ?::timestamptz
                    AND b.interval_start < ?::timestamptz
                  ORDER BY b.exchange, b.interval_seconds, b.interval_start,
-                          (b.source = 'websocket') DESC,
+                          ((b.source = 'websocket') = l.websocket_first) DESC,
                           b.ingestion_ts DESC,
                           b.volume DESC,
                           b.symbol, b.close, b.open, b.high, b.low, b.quote_volume, b.trade_count, b.vwap
@@ -84,16 +88,20 @@ final class SilverMerge {
 
     private SilverMerge() {}
 
-    static Counts merge(Connection connection, CanonicalPair pair, List<Listing> listings, TimeWindow window) throws SQLException {
+    static Counts merge(Connection connection, CanonicalPair pair, List<Listing> listings,
+            Function<String, SourcePrecedence> precedence, TimeWindow window) throws SQLException {
         Array exchanges = connection.createArrayOf("text", listings.stream().map(Listing::exchange).toArray());
         Array symbols = connection.createArrayOf("text", listings.stream().map(l -> l.pair().symbol()).toArray());
+        Array websocketFirst = connection.createArrayOf("boolean", listings.stream()
+                .map(l -> precedence.apply(l.exchange()) == SourcePrecedence.WEBSOCKET_FIRST).toArray());
         try (PreparedStatement statement = connection.prepareStatement(MERGE_BRONZE_INTO_SILVER)) {
             statement.setArray(1, exchanges);
             statement.setArray(2, symbols);
-            statement.setObject(3, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
-            statement.setObject(4, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
-            statement.setString(5, pair.toString());
-            statement.setString(6, pair.quote());
+            statement.setArray(3, websocketFirst);
+            statement.setObject(4, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
+            statement.setObject(5, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
+            statement.setString(6, pair.toString());
+            statement.setString(7, pair.quote());
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return new Counts(rs.getLong("candidates"), rs.getLong("inserted"), rs.getLong("updated"));
@@ -101,6 +109,7 @@ final class SilverMerge {
         } finally {
             exchanges.free();
             symbols.free();
+            websocketFirst.free();
         }
     }
 }

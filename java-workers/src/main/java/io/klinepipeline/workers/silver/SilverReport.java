@@ -17,7 +17,8 @@ import java.util.Map;
 public record SilverReport(long candidates, long inserted, long updated, long unchanged, Map<String, Long> missingMinutesByExchange) {
 
     /** How silver picks one final bronze row per exchange, interval and minute; see {@link SilverMerge}. */
-    public static final String SELECTION_RULE = "final bronze rows only; websocket over rest; then the latest ingestion_ts;"
+    public static final String SELECTION_RULE = "final bronze rows only; the exchange's preferred source (websocket over rest, except where the"
+            + " websocket candle is built from trades: rest over websocket); then the latest ingestion_ts;"
             + " then the greatest volume; then the native symbol, close, open, high, low, quote_volume, trade_count, vwap"
             + " ascending";
 

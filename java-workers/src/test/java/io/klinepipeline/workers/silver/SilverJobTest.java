@@ -22,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import io.klinepipeline.exchange.SourcePrecedence;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,26 @@ class SilverJobTest {
     }
 
     private SilverReport run(CanonicalPair pair, TimeWindow window) throws Exception {
-        return new SilverJob(config, database, Clock.fixed(NOW, ZoneOffset.UTC)).run(pair, window);
+        return new SilverJob(config, precedence::get, database, Clock.fixed(NOW, ZoneOffset.UTC)).run(pair, window);
+    }
+
+    /** Binance's own closed candle beats REST; "kraken" here stands for a venue whose WebSocket candle is built from trades. */
+    private final Map<String, SourcePrecedence> precedence = Map.of(
+            "binance", SourcePrecedence.WEBSOCKET_FIRST, "kraken", SourcePrecedence.REST_FIRST);
+
+    @Test
+    void eachExchangesPreferredSourceWinsEvenOverALaterRowOfTheOther() throws Exception {
+        BronzeRows.insert(database,
+                Row.final1m("binance", "BTCUSDT", minute(0), "websocket").close(100),
+                Row.final1m("binance", "BTCUSDT", minute(0), "rest").close(200).ingestedAt(minute(30)),
+                Row.final1m("kraken", "XBT/USDT", minute(0), "rest").close(300),
+                Row.final1m("kraken", "XBT/USDT", minute(0), "websocket").close(400).ingestedAt(minute(30)));
+
+        run(BTC_USDT, tenMinutes());
+
+        assertThat(facts()).extracting(Fact::exchange, Fact::close, Fact::source).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("binance", 100.0, "websocket"),
+                        org.assertj.core.groups.Tuple.tuple("kraken", 300.0, "rest"));
     }
 
     private static TimeWindow tenMinutes() {
