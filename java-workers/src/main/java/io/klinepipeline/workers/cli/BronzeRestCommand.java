@@ -44,6 +44,7 @@ final class BronzeRestCommand extends WorkerCommand {
         BronzeRestReport report = job.run(exchange, symbol, window);
         run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
                 "still_missing", ofInt(report.stillMissing()),
+                "unfillable", ofInt(report.unfillable()),
                 "still_missing_minutes", stillMissingMinutes(report)));
         return metadata(report);
     }
@@ -53,6 +54,7 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("missing", ofInt(report.missing()));
         m.put("filled", ofInt(report.filled()));
         m.put("still_missing", ofInt(report.stillMissing()));
+        m.put("unfillable", ofInt(report.unfillable()));
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
         m.put("still_missing_minutes", stillMissingMinutes(report));

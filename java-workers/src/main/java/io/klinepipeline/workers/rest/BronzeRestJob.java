@@ -82,9 +82,22 @@ public final class BronzeRestJob {
             LOG.info("{}: no missing minutes in {}", stream, window);
             return BronzeRestReport.nothingMissing();
         }
-        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(missing,
+        // Minutes older than the exchange's REST history reaches are unfillable, not empty: asking
+        // would return nothing and recording that as "empty" would hide missing data.
+        Instant oldestServed = rest.oldestServed(now).orElse(Instant.MIN);
+        List<Instant> unfillable = missing.stream().filter(m -> m.isBefore(oldestServed)).toList();
+        if (!unfillable.isEmpty()) {
+            LOG.warn("{}: {} missing minutes ({} .. {}) are older than the exchange's REST history ({}): not fillable from REST",
+                    stream, unfillable.size(), unfillable.get(0), unfillable.get(unfillable.size() - 1), oldestServed);
+        }
+        List<Instant> fetchable = missing.subList(unfillable.size(), missing.size());
+        if (fetchable.isEmpty()) {
+            return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size());
+        }
+        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(fetchable,
                 // The smaller page of the oldest and the newest minute: exchanges serve older minutes in smaller pages (OKX).
-                Math.min(rest.maxCandlesPerRequest(missing.get(0), now), rest.maxCandlesPerRequest(missing.get(missing.size() - 1), now)));
+                Math.min(rest.maxCandlesPerRequest(fetchable.get(0), now),
+                        rest.maxCandlesPerRequest(fetchable.get(fetchable.size() - 1), now)));
         LOG.info("{}: {} missing minutes in {}, {} requests", stream, missing.size(), window, ranges.size());
 
         KlineFetcher fetcher = new KlineFetcher(http, rest, clock, sleeper, options, stream);
@@ -117,7 +130,7 @@ public final class BronzeRestJob {
         }
         List<Instant> stillMissing = missing.stream().filter(m -> !resolved.contains(m)).toList();
         BronzeRestReport report = new BronzeRestReport(missing.size(), written.filled().size(), stillMissing.size(),
-                fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited());
+                fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited(), unfillable.size());
         if (failure != null) {
             LOG.warn("{}: stopped early by a failure; stored what was fetched before it: {}", stream, report.summary());
             if (failure instanceof InterruptedException) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param stillMissingMinutes the first {@link #MINUTES_LISTED} still-missing minutes, oldest first
  * @param retries requests repeated after the exchange asked to wait (429, 418, 5xx) or the network failed
  * @param waited all the time this run slept: retries and the pauses the exchange's rate limits advised
+ * @param unfillable the still-missing minutes older than the exchange's REST history reaches (Kraken
+ *     serves only its last 720 candles): never asked for, never taken as empty
  */
 public record BronzeRestReport(
         long missing,
@@ -25,7 +27,8 @@ public record BronzeRestReport(
         long checkedEmpty,
         List<Instant> stillMissingMinutes,
         long retries,
-        Duration waited) {
+        Duration waited,
+        long unfillable) {
 
     /** At most this many still-missing minutes are listed; {@code stillMissing} has the full count. */
     public static final int MINUTES_LISTED = 100;
@@ -36,13 +39,14 @@ public record BronzeRestReport(
     }
 
     static BronzeRestReport nothingMissing() {
-        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO);
+        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0);
     }
 
     /** One line for a log or a shell. */
     public String summary() {
         return "missing " + missing + ", filled " + filled + ", checked empty " + checkedEmpty + ", still missing "
-                + stillMissing + (stillMissingMinutes.isEmpty() ? "" : " (first " + stillMissingMinutes.get(0) + ")")
+                + stillMissing + (unfillable == 0 ? "" : " (" + unfillable + " beyond the exchange's REST history)")
+                + (stillMissingMinutes.isEmpty() ? "" : " (first " + stillMissingMinutes.get(0) + ")")
                 + "; " + requests + " requests, " + retries + " retries, waited " + waited.toSeconds() + " s";
     }
 }

@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.exchange.Exchange;
 import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.exchange.RestKlineApi;
+import io.klinepipeline.exchange.RestKlineApi.RateLimitAdvice;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.db.TestDatabases;
 import io.klinepipeline.workers.window.TimeWindow;
@@ -312,6 +315,94 @@ class BronzeRestJobTest {
         assertThat(bronze.restMinutes("BTCUSDT")).doesNotContain(minute(5), minute(27)).contains(minute(28)).hasSize(28);
     }
 
+    /** Binance as it is, except that its REST history reaches back only to {@code oldest} (as Kraken's 720 candles do). */
+    private static ExchangeRegistry binanceWithHistoryFrom(Instant oldest) {
+        Exchange binance = ExchangeRegistry.standard().get("binance");
+        RestKlineApi rest = binance.rest();
+        RestKlineApi bounded = new RestKlineApi() {
+            @Override
+            public int maxCandlesPerRequest(Instant from, Instant now) {
+                return rest.maxCandlesPerRequest(from, now);
+            }
+
+            @Override
+            public java.util.Optional<Instant> oldestServed(Instant now) {
+                return java.util.Optional.of(oldest);
+            }
+
+            @Override
+            public java.net.URI klinesRequest(java.net.URI base, String symbol, Instant from, Instant to, Instant now) {
+                return rest.klinesRequest(base, symbol, from, to, now);
+            }
+
+            @Override
+            public List<io.klinepipeline.exchange.Candle> parseKlines(String symbol, String body, Instant now)
+                    throws io.klinepipeline.exchange.MalformedPayloadException {
+                return rest.parseKlines(symbol, body, now);
+            }
+
+            @Override
+            public RateLimitAdvice advise(int status, java.util.function.Function<String, java.util.Optional<String>> header,
+                    String body) {
+                return rest.advise(status, header, body);
+            }
+        };
+        return new ExchangeRegistry(List.of(new Exchange() {
+            @Override
+            public String name() {
+                return binance.name();
+            }
+
+            @Override
+            public io.klinepipeline.exchange.SymbolRules symbols() {
+                return binance.symbols();
+            }
+
+            @Override
+            public io.klinepipeline.exchange.StreamProtocol stream() {
+                return binance.stream();
+            }
+
+            @Override
+            public io.klinepipeline.exchange.PayloadParser newPayloadParser(String symbol) {
+                return binance.newPayloadParser(symbol);
+            }
+
+            @Override
+            public RestKlineApi rest() {
+                return bounded;
+            }
+
+            @Override
+            public io.klinepipeline.exchange.SourcePrecedence sourcePrecedence() {
+                return binance.sourcePrecedence();
+            }
+        }));
+    }
+
+    @Test
+    void minutesOlderThanTheExchangesRestHistoryAreUnfillableNeverAskedForAndNeverTakenAsEmpty() throws Exception {
+        binance.addMinutes("BTCUSDT", minute(0), minute(30));
+        TimeWindow window = new TimeWindow(minute(0), minute(30));
+        BronzeRestJob bounded = new BronzeRestJob(config, binanceWithHistoryFrom(minute(20)), database, http,
+                Clock.fixed(NOW, ZoneOffset.UTC), BronzeRestOptions.defaults(), sleeps::add);
+
+        BronzeRestReport report = bounded.run("binance", "BTCUSDT", window);
+
+        assertThat(report.missing()).isEqualTo(30);
+        assertThat(report.filled()).isEqualTo(10);
+        assertThat(report.unfillable()).isEqualTo(20);
+        assertThat(report.stillMissing()).isEqualTo(20);
+        assertThat(report.checkedEmpty()).as("beyond the history is not empty").isZero();
+        assertThat(report.stillMissingMinutes()).first().isEqualTo(minute(0));
+        assertThat(binance.requests()).extracting(FakeBinanceServer.Request::from).containsExactly(minute(20));
+        assertThat(bronze.checked("BTCUSDT")).isEmpty();
+
+        BronzeRestReport again = bounded.run("binance", "BTCUSDT", window);
+        assertThat(again.unfillable()).isEqualTo(20);
+        assertThat(again.requests()).as("nothing the exchange could serve is left").isZero();
+    }
+
     @Test
     void aSecondRunFindsNothingMissingAndInsertsNothing() throws Exception {
         binance.addMinutes("BTCUSDT", minute(0), minute(31));
@@ -322,7 +413,7 @@ class BronzeRestJobTest {
 
         BronzeRestReport again = job(NOW.plusSeconds(20)).run("binance", "BTCUSDT", window);
 
-        assertThat(again).isEqualTo(new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO));
+        assertThat(again).isEqualTo(new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0));
         assertThat(binance.requests()).hasSize(1);
         assertThat(bronze.count("SELECT count(*) FROM bronze.bronze_ohclv_native")).isEqualTo(rows);
     }
