@@ -48,6 +48,14 @@ public final class BronzeLayout {
         return NAME.matcher(name).matches();
     }
 
+    /** When a data file was opened, from its name (to the millisecond); throws for names not of the layout. */
+    public static Instant openedAt(String name) {
+        if (!isDataFileName(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a data file name of the bronze layout");
+        }
+        return NAME_TIME.parse(name.substring(0, 19), Instant::from);
+    }
+
     /** The order in which readers must read the files of one hour. */
     public static Comparator<String> readOrder() {
         return Comparator.naturalOrder();

@@ -74,7 +74,9 @@ public final class ExtToBronzeJob {
         // bronze already holds for it stays (and the late closes of it found in the next hour's
         // folder are not loaded again beside those rows).
         Set<Instant> replacedHours = new TreeSet<>();
-        objects.stream().map(HourObject::hour).filter(h -> h.isBefore(window.end())).forEach(replacedHours::add);
+        Instant firstHour = window.start().truncatedTo(ChronoUnit.HOURS);
+        objects.stream().map(HourObject::hour).filter(h -> !h.isBefore(firstHour) && h.isBefore(window.end()))
+                .forEach(replacedHours::add);
         List<Instant> hoursWithoutSource = window.hours().filter(h -> !replacedHours.contains(h)).toList();
         if (!hoursWithoutSource.isEmpty()) {
             log.warn("{}: no objects in {} for hour(s) {}; their bronze rows are left in place", stream, source, hoursWithoutSource);
@@ -109,16 +111,32 @@ public final class ExtToBronzeJob {
         return report;
     }
 
-    /** The data objects of every hour folder from the window's start to the spill-over's end, in read order. */
+    /**
+     * The data objects of every hour folder from the window's start to the spill-over's end, in
+     * read order, preceded by the previous hour's last files when the window starts near the hour:
+     * a parser must see a connection delivering before a minute began to take the minute as seen
+     * whole (exchanges without a closed flag), and the window's first minute begins at the hour.
+     * Files live at most engine.roll_max_age, so those opened within twice that before the window
+     * hold its lead-in; their candles are outside the window and neither loaded nor replaced.
+     */
     private List<HourObject> list(Exchange exchange, String symbol, TimeWindow window) throws IOException {
         List<HourObject> objects = new ArrayList<>();
+        Instant firstHour = window.start().truncatedTo(ChronoUnit.HOURS);
+        Instant leadIn = window.start().minus(config.engine().rollMaxAge().multipliedBy(2));
         Instant until = window.end().plus(SPILL_OVER);
-        for (Instant hour = window.start().truncatedTo(ChronoUnit.HOURS); hour.isBefore(until); hour = hour.plus(1, ChronoUnit.HOURS)) {
+        for (Instant hour = leadIn.truncatedTo(ChronoUnit.HOURS); hour.isBefore(until); hour = hour.plus(1, ChronoUnit.HOURS)) {
+            boolean context = hour.isBefore(firstHour);
             for (String name : source.dataObjects(BronzeLayout.hourPrefix(exchange, symbol, hour))) {
-                objects.add(new HourObject(name, hour));
+                if (!context || !BronzeLayout.openedAt(fileName(name)).isBefore(leadIn)) {
+                    objects.add(new HourObject(name, hour));
+                }
             }
         }
         return objects;
+    }
+
+    private static String fileName(String object) {
+        return object.substring(object.lastIndexOf('/') + 1);
     }
 
     private record HourObject(String name, Instant hour) {}

@@ -19,6 +19,12 @@ record BinanceKlineFrame(
         return new BinanceKlineFrame(symbol, interval, minute, eventTime, open, high, low, close, volume, quoteVolume, trades, true);
     }
 
+    /** The same values for another minute, sent two seconds into it. */
+    BinanceKlineFrame atMinute(Instant other) {
+        return new BinanceKlineFrame(symbol, interval, other, other.plusSeconds(2), open, high, low, close, volume, quoteVolume, trades,
+                closed);
+    }
+
     BinanceKlineFrame withSymbol(String other) {
         return new BinanceKlineFrame(other, interval, minute, eventTime, open, high, low, close, volume, quoteVolume, trades, closed);
     }

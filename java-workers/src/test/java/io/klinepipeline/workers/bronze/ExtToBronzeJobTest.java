@@ -329,6 +329,29 @@ class ExtToBronzeJobTest {
     }
 
     @Test
+    void readsThePreviousHoursLastFilesForContextButLoadsAndReplacesOnlyTheWindow() throws Exception {
+        Instant hour = Instant.parse("2026-11-24T10:00:00Z");
+        BinanceKlineFrame m0 = BinanceKlineFrame.update(hour, hour.plusSeconds(2), "1", "2", "1", "2", "1", "2", 1);
+        BinanceKlineFrame m50 = m0.atMinute(hour.minusSeconds(600));
+        BinanceKlineFrame m59 = m0.atMinute(hour.minusSeconds(60));
+        BronzeFixtures.writeLocal(localDir, List.of(
+                // Opened 20 minutes before the window: older than twice roll_max_age (300 s), not read.
+                BronzeFixtures.JsonlFile.of(hour.minusSeconds(1200), BronzeFixtures.event(hour.minusSeconds(1200), m50)),
+                // Opened 3 minutes before: the lead-in a parser needs to see a connection already delivering.
+                BronzeFixtures.JsonlFile.of(hour.minusSeconds(180), BronzeFixtures.event(hour.minusSeconds(59), m59.closing())),
+                BronzeFixtures.JsonlFile.of(hour.plusSeconds(2), BronzeFixtures.event(hour.plusSeconds(2), m0))));
+        Row before = BronzeRows.seeded("BTCUSDT", hour.minusSeconds(60), "websocket", 3.0);
+        BronzeRows.insert(database, before);
+
+        ExtToBronzeReport report = job().run("binance", "BTCUSDT", new TimeWindow(hour, hour.plusSeconds(3600)));
+
+        assertThat(report.objects()).as("the lead-in file and the window's file").isEqualTo(2);
+        assertThat(report.rowsLoaded()).as("only the window's minute").isEqualTo(1);
+        assertThat(report.hoursWithoutSource()).isZero();
+        assertThat(BronzeRows.all(database)).as("the previous hour's rows are not replaced").contains(before).hasSize(2);
+    }
+
+    @Test
     void skipsFilesThatAreNotDataFilesOfTheLayout() throws Exception {
         JsonlFile data = JsonlFile.of(Instant.parse("2026-11-24T10:57:00Z"), ThreeMinuteScenario.M57_FIRST.line());
         BronzeFixtures.writeLocal(localDir, List.of(data));
