@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             BronzeRestCommand.class,
             SilverCommand.class,
             MigrateCommand.class,
+            DescribeCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

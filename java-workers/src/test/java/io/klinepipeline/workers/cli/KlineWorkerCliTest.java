@@ -122,9 +122,33 @@ class KlineWorkerCliTest {
     }
 
     @Test
-    void helpListsTheFourSubcommands() {
+    void helpListsTheFiveSubcommands() {
         assertThat(run(Map.of(), "--help")).isZero();
-        assertThat(out.toString()).contains("ext-to-bronze", "bronze-rest", "silver", "migrate");
+        assertThat(out.toString()).contains("ext-to-bronze", "bronze-rest", "silver", "migrate", "describe");
+    }
+
+    @Test
+    void describePrintsTheValidatedConfigurationAsJsonWithoutADatabase() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("    canonical: {BTCUSDT: BTC-USDT}\n", "")
+                .replace("pairs: [BTCUSDT]", "pairs: [BTCUSDT, ETHBTC]"));
+        int code = run(Map.of("KLINE_DATABASE_URL", "postgresql://nobody:x@127.0.0.1:1/none"), "--config", config.toString(), "describe");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode described = JSON.readTree(out.toString());
+        JsonNode binance = described.get("exchanges").get(0);
+        assertThat(binance.get("name").asText()).isEqualTo("binance");
+        assertThat(binance.get("source_precedence").asText()).isEqualTo("websocket_first");
+        assertThat(binance.get("pairs").get(1).get("canonical").asText()).as("from Binance's cached symbol list").isEqualTo("ETH-BTC");
+        assertThat(described.get("canonical_pairs").get(0).get("pair").asText()).isEqualTo("BTC-USDT");
+        assertThat(described.get("canonical_pairs").get(0).get("listings").get(0).get("symbol").asText()).isEqualTo("BTCUSDT");
+        assertThat(described.get("partitions_start").asText()).isEqualTo("2026-11-24T00:00:00Z");
+    }
+
+    @Test
+    void describeOfAnInvalidFileExitsWithTheUsageCodeNamingTheKey() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("pairs: [BTCUSDT]", "pairs: [\"BTC USDT\"]"));
+        assertThat(run(Map.of(), "--config", config.toString(), "describe")).isEqualTo(2);
+        assertThat(err.toString()).contains("exchanges.binance.canonical.BTCUSDT: names a symbol that is not in pairs");
     }
 
     @Test
