@@ -1,6 +1,8 @@
 package io.klinepipeline.exchange;
 
 import io.klinepipeline.exchange.binance.BinanceExchange;
+import io.klinepipeline.exchange.bybit.BybitExchange;
+import io.klinepipeline.exchange.kraken.KrakenExchange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ public final class ExchangeRegistry {
 
     /** Every exchange this build ships. */
     public static ExchangeRegistry standard() {
-        return new ExchangeRegistry(List.of(new BinanceExchange()));
+        return new ExchangeRegistry(List.of(new BinanceExchange(), new KrakenExchange(), new BybitExchange()));
     }
 
     public Optional<Exchange> find(String name) {
