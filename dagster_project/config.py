@@ -1,29 +1,33 @@
-"""The parts of pipeline.yaml that shape the asset graph: exchanges, their pairs, the first partition.
+"""The parts of pipeline.yaml that shape the asset graph, as the Java side validated them.
 
-The Java side (kline-core's PipelineConfig) validates the whole file; this module reads only what
-the factories need and fails on what would make it generate wrong assets.
+Java owns the configuration: `kline-worker describe` validates the whole file (symbols against
+each exchange's rules, canonical pairs from each exchange's mapping, the partition start) and
+prints what Dagster needs as JSON. This module runs it once when the code location loads, so
+Dagster can never build assets for a config the workers would reject, and never re-derives a
+canonical pair by a rule of its own.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import re
+import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-
-import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PIPELINE_CONFIG_ENV = "KLINE_PIPELINE_CONFIG"
 DEFAULT_PIPELINE_CONFIG = REPO_ROOT / "pipeline.yaml"
-
-# Separators an exchange may put between base and quote (Coinbase BTC-USD, Kraken BTC/USD).
-_SEPARATORS = re.compile(r"[-_/]")
+WORKER_JAR_ENV = "KLINE_WORKER_JAR"
+DEFAULT_WORKER_JAR = REPO_ROOT / "java-workers" / "target" / "kline-worker.jar"
+JAVA_ENV = "KLINE_JAVA"
+# A JVM starts in about a second; this bounds a hung one, not a slow one.
+_DESCRIBE_TIMEOUT_SECONDS = 60
 
 
 class PipelineConfigError(ValueError):
-    """pipeline.yaml cannot be turned into assets; the message names the key."""
+    """pipeline.yaml cannot be turned into assets; the message is the worker's, naming the key."""
 
 
 @dataclass(frozen=True)
@@ -64,45 +68,36 @@ def pipeline_config_path() -> Path:
     return Path(os.environ.get(PIPELINE_CONFIG_ENV) or DEFAULT_PIPELINE_CONFIG)
 
 
-def load_pipeline_config(path: Path) -> PipelineConfig:
-    """Reads the file; raises PipelineConfigError naming the key when assets cannot be built from it."""
+def worker_jar_path() -> Path:
+    """$KLINE_WORKER_JAR, else the jar the Maven build leaves in java-workers/target."""
+    return Path(os.environ.get(WORKER_JAR_ENV) or DEFAULT_WORKER_JAR)
+
+
+def java_executable() -> str:
+    """$KLINE_JAVA, else `java` on the PATH (17 or later)."""
+    return os.environ.get(JAVA_ENV) or "java"
+
+
+def load_pipeline_config(path: Path, *, worker_jar: Path | None = None, java: str | None = None) -> PipelineConfig:
+    """Runs `kline-worker --config <path> describe`; raises PipelineConfigError with its message when it refuses."""
+    jar = worker_jar or worker_jar_path()
+    if not jar.is_file():
+        raise PipelineConfigError(f"worker jar {jar} does not exist: run `make build` (or set ${WORKER_JAR_ENV})")
+    command = [java or java_executable(), "-jar", str(jar), "--config", str(path.resolve()), "describe"]
     try:
-        root = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise PipelineConfigError(f"pipeline config {path} does not exist (set ${PIPELINE_CONFIG_ENV})") from e
-    if not isinstance(root, dict):
-        raise PipelineConfigError(f"{path}: expected a mapping at the top level")
-    exchanges_node = root.get("exchanges")
-    if not isinstance(exchanges_node, dict) or not exchanges_node:
-        raise PipelineConfigError(f"{path}: exchanges: must configure at least one exchange")
-    exchanges = tuple(_exchange(path, name, node) for name, node in exchanges_node.items())
-    return PipelineConfig(path=path, exchanges=exchanges, partitions_start=_partitions_start(path, root))
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_DESCRIBE_TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise PipelineConfigError(f"could not run {' '.join(command)}: {e}") from e
+    if done.returncode != 0:
+        message = done.stderr.strip() or done.stdout.strip() or f"exit code {done.returncode}"
+        raise PipelineConfigError(f"{message} (from kline-worker describe of {path})")
+    return _from_description(path, json.loads(done.stdout))
 
 
-def _exchange(path: Path, name: str, node: object) -> Exchange:
-    if not isinstance(node, dict) or not isinstance(node.get("pairs"), list) or not node["pairs"]:
-        raise PipelineConfigError(f"{path}: exchanges.{name}.pairs: must list at least one pair")
-    canonical = node.get("canonical") or {}
-    pairs = tuple(Pair(symbol=str(s), canonical=_canonical(path, name, str(s), canonical)) for s in node["pairs"])
-    return Exchange(name=name, pairs=pairs)
-
-
-def _canonical(path: Path, exchange: str, symbol: str, configured: dict[str, str]) -> str:
-    if symbol in configured:
-        return str(configured[symbol])
-    parts = _SEPARATORS.split(symbol)
-    if len(parts) == 2 and all(parts):
-        return f"{parts[0].upper()}-{parts[1].upper()}"
-    raise PipelineConfigError(
-        f"{path}: exchanges.{exchange}.canonical.{symbol}: is required "
-        f"({symbol} carries no separator, so say which asset is base and which quote, e.g. {symbol}: BASE-QUOTE)"
+def _from_description(path: Path, described: dict) -> PipelineConfig:
+    exchanges = tuple(
+        Exchange(name=e["name"], pairs=tuple(Pair(symbol=p["symbol"], canonical=p["canonical"]) for p in e["pairs"]))
+        for e in described["exchanges"]
     )
-
-
-def _partitions_start(path: Path, root: dict) -> datetime:
-    start = (root.get("partitions") or {}).get("start")
-    if start is None:
-        raise PipelineConfigError(f"{path}: partitions.start: is required")
-    # PyYAML turns an unquoted timestamp into a datetime already; a quoted one stays a string.
-    parsed = start if isinstance(start, datetime) else datetime.fromisoformat(str(start).replace("Z", "+00:00"))
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    start = datetime.fromisoformat(described["partitions_start"].replace("Z", "+00:00"))
+    return PipelineConfig(path=path, exchanges=exchanges, partitions_start=start)

@@ -9,16 +9,9 @@ from pathlib import Path
 from dagster import AssetExecutionContext, ConfigurableResource, MaterializeResult, PipesSubprocessClient, PreviewWarning
 from pydantic import Field
 
-from dagster_project.config import REPO_ROOT, pipeline_config_path
+from dagster_project.config import pipeline_config_path, worker_jar_path
 
-WORKER_JAR_ENV = "KLINE_WORKER_JAR"
 DATABASE_URL_ENV = "KLINE_DATABASE_URL"
-DEFAULT_WORKER_JAR = REPO_ROOT / "java-workers" / "target" / "kline-worker.jar"
-
-
-def worker_jar_path() -> Path:
-    """$KLINE_WORKER_JAR, else the jar the Maven build leaves in java-workers/target."""
-    return Path(os.environ.get(WORKER_JAR_ENV) or DEFAULT_WORKER_JAR)
 
 
 class KlineWorkerResource(ConfigurableResource):

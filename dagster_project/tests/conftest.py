@@ -13,7 +13,6 @@ exchanges:
     ws_url: wss://stream.binance.com:9443
     rest_url: https://api.binance.com
     pairs: [BTCUSDT, ETHUSDT]
-    canonical: {BTCUSDT: BTC-USDT, ETHUSDT: ETH-USDT}
 storage:
   local_dir: data/bronze
 partitions: {start: "2026-11-01T00:00:00Z"}

@@ -74,7 +74,6 @@ exchanges:
     ws_url: ws://127.0.0.1:9      # not used by the workers
     rest_url: {fake_binance.url}
     pairs: [BTCUSDT, ETHUSDT]
-    canonical: {{BTCUSDT: BTC-USDT, ETHUSDT: ETH-USDT}}
 storage:
   local_dir: bronze
   dead_letter_dir: dead-letter

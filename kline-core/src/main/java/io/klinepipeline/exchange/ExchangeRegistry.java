@@ -2,7 +2,9 @@ package io.klinepipeline.exchange;
 
 import io.klinepipeline.exchange.binance.BinanceExchange;
 import io.klinepipeline.exchange.bybit.BybitExchange;
+import io.klinepipeline.exchange.coinbase.CoinbaseExchange;
 import io.klinepipeline.exchange.kraken.KrakenExchange;
+import io.klinepipeline.exchange.okx.OkxExchange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ public final class ExchangeRegistry {
 
     /** Every exchange this build ships. */
     public static ExchangeRegistry standard() {
-        return new ExchangeRegistry(List.of(new BinanceExchange(), new KrakenExchange(), new BybitExchange()));
+        return new ExchangeRegistry(List.of(new BinanceExchange(), new CoinbaseExchange(), new KrakenExchange(),
+                new BybitExchange(), new OkxExchange()));
     }
 
     public Optional<Exchange> find(String name) {

@@ -7,9 +7,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * An exchange's symbol notation. A valid symbol is 1-32 ASCII letters and digits, optionally
- * joined by the exchange's own separator (one between two alphanumeric runs, never leading or
- * trailing). That keeps symbols out of trouble in paths, S3 keys and SQL: the only character
+ * An exchange's symbol notation. A valid symbol is 1-32 ASCII letters and digits: for exchanges
+ * with a separator, exactly a base and a quote joined by it (so Kraken's legacy {@code XBTUSD}
+ * and OKX's derivatives {@code BTC-USDT-SWAP} are refused when the configuration is read); for
+ * the others, uppercase letters and digits only, as their symbol lists write them. That keeps symbols out of trouble in paths, S3 keys and SQL: the only character
  * that is unsafe in a path segment is {@code /} (Kraken's {@code BTC/USD}), which
  * {@link #pathSegment} writes as {@code %2F}, as Hive escapes partition values.
  *
@@ -31,8 +32,8 @@ public final class SymbolRules {
         this.assetAliases = Map.copyOf(assetAliases);
         this.listed = listed;
         this.pattern = separator.isEmpty()
-                ? Pattern.compile(ALNUM)
-                : Pattern.compile(ALNUM + "(?:" + Pattern.quote(separator) + ALNUM + ")*");
+                ? Pattern.compile("[A-Z0-9]+")
+                : Pattern.compile(ALNUM + Pattern.quote(separator) + ALNUM);
     }
 
     /**
@@ -55,8 +56,9 @@ public final class SymbolRules {
     /** Throws IllegalArgumentException saying what is wrong with the symbol. */
     public void validate(String symbol) {
         if (symbol == null || symbol.isEmpty() || symbol.length() > 32 || !pattern.matcher(symbol).matches()) {
-            throw new IllegalArgumentException("invalid symbol '" + symbol + "': use 1-32 letters and digits"
-                    + (separator.isEmpty() ? " only" : ", base and quote joined by '" + separator + "'"));
+            throw new IllegalArgumentException("invalid symbol '" + symbol + "': use 1-32 "
+                    + (separator.isEmpty() ? "uppercase letters and digits only, as the exchange lists it"
+                            : "letters and digits, exactly a base and a quote joined by '" + separator + "'"));
         }
     }
 

@@ -116,7 +116,7 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> parse(MINIMAL.replace("2026-11-01T00:00:00Z", "2026-11-01T00:30:00Z")))
                 .hasMessageContaining("partitions.start: must fall on a whole UTC hour");
         assertThatThrownBy(() -> parse(MINIMAL.replace("binance:", "kraken2:")))
-                .hasMessageContaining("exchanges.kraken2: unknown exchange 'kraken2' (supported: binance, kraken, bybit)");
+                .hasMessageContaining("exchanges.kraken2: unknown exchange 'kraken2' (supported: binance, coinbase, kraken, bybit, okx)");
         assertThatThrownBy(() -> parse(MINIMAL + "engine: {roll_max_bytes: -1}\n"))
                 .hasMessageContaining("engine.roll_max_bytes: must be a positive whole number");
         assertThatThrownBy(() -> parse(MINIMAL.replace("partitions: {start: \"2026-11-01T00:00:00Z\"}", "")))

@@ -36,7 +36,10 @@ class SymbolRulesTest {
         SymbolRules kraken = SymbolRules.separated("/", Map.of("XBT", "BTC"));
         assertThat(kraken.canonical("XBT/USD")).contains(new CanonicalPair("BTC", "USD"));
         assertThat(kraken.canonical("BTC/USDT")).as("USD and USDT stay distinct").contains(new CanonicalPair("BTC", "USDT"));
-        assertThat(kraken.canonical("A/B/C")).isEmpty();
+        assertThatThrownBy(() -> kraken.canonical("A/B/C")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly a base and a quote joined by '/'");
+        assertThatThrownBy(() -> kraken.validate("XBTUSD")).as("Kraken's legacy REST name is not a v2 pair")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

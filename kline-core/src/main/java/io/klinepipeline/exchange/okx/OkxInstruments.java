@@ -7,9 +7,9 @@ import java.util.Map;
 /**
  * OKX instrument IDs for spot pairs. OKX writes every instrument with dashes ("Get instruments"):
  * spot and margin {@code BTC-USDT}, perpetual swaps {@code BTC-USDT-SWAP}, futures
- * {@code BTC-USD-240628}, options {@code BTC-USD-240628-50000-C}. {@link SymbolRules} accepts any
- * number of dash-joined parts, so the spot-only rule (exactly BASE-QUOTE) is checked here, where
- * the pair is first used (subscribe, parser, REST request), as Kraken's pair names do for BASE/QUOTE.
+ * {@code BTC-USD-240628}, options {@code BTC-USD-240628-50000-C}. {@link SymbolRules} refuses
+ * all but BASE-QUOTE when the configuration is read; where the pair is used (subscribe, parser,
+ * REST request) this says why in OKX's terms.
  */
 final class OkxInstruments {
     /** OKX uses the common asset names (BTC, not XBT): no aliases. */
@@ -23,13 +23,12 @@ final class OkxInstruments {
      * @throws IllegalArgumentException when the symbol is not a spot pair BASE-QUOTE
      */
     static String spotInstId(String symbol) {
-        RULES.validate(symbol);
-        String upper = symbol.toUpperCase(Locale.ROOT);
-        String[] parts = upper.split("-");
-        if (parts.length != 2) {
+        String upper = symbol == null ? "" : symbol.toUpperCase(Locale.ROOT);
+        if (upper.split("-", -1).length != 2) {
             throw new IllegalArgumentException("OKX symbol '" + symbol + "' is not a spot pair BASE-QUOTE (e.g. BTC-USDT): "
                     + "instruments with more parts are swaps, futures or options (BTC-USDT-SWAP, BTC-USD-240628)");
         }
+        RULES.validate(symbol);
         return upper;
     }
 }

@@ -25,11 +25,10 @@ class KrakenExchangeTest {
         assertThat(symbols.canonical("XDG/USD")).contains(new CanonicalPair("DOGE", "USD"));
         assertThat(symbols.canonical("BTC/USDT")).as("USD and USDT stay distinct").contains(new CanonicalPair("BTC", "USDT"));
         assertThat(symbols.pathSegment("BTC/USD")).isEqualTo("BTC%2FUSD");
-        // SymbolRules lets a separator-less symbol through (its canonical pair is then not derivable);
-        // Kraken's own naming refuses it with a clear message as soon as the pair is used.
-        assertThat(symbols.canonical("XBTUSD")).isEmpty();
+        // The configuration refuses a separator-less symbol; where a pair is used, Kraken's naming says why.
+        assertThatThrownBy(() -> symbols.validate("XBTUSD")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kraken.stream().subscribeMessages("XBTUSD")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not BASE/QUOTE");
+                .hasMessageContaining("exactly a base and a quote joined by '/'");
         assertThatThrownBy(() -> symbols.validate("BTC-USD")).isInstanceOf(IllegalArgumentException.class);
     }
 

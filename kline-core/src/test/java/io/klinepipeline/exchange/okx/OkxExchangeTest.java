@@ -25,7 +25,7 @@ class OkxExchangeTest {
         assertThat(symbols.canonical("ETH-BTC")).contains(new CanonicalPair("ETH", "BTC"));
         assertThat(symbols.canonical("BTC-USDC")).as("USDC stays USDC").contains(new CanonicalPair("BTC", "USDC"));
         assertThat(symbols.pathSegment("BTC-USDT")).isEqualTo("BTC-USDT");
-        assertThat(symbols.canonical("BTCUSDT")).as("no guessing at suffixes").isEmpty();
+        assertThatThrownBy(() -> symbols.canonical("BTCUSDT")).as("no guessing at suffixes").isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OkxInstruments.spotInstId("BTCUSDT")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a spot pair BASE-QUOTE");
         assertThatThrownBy(() -> symbols.validate("BTC/USDT")).isInstanceOf(IllegalArgumentException.class);
@@ -34,9 +34,10 @@ class OkxExchangeTest {
 
     @Test
     void refusesDerivativesWithAClearMessageWhereverThePairIsUsed() {
-        // SymbolRules lets any number of dash-joined parts through (their canonical pair is then not derivable);
-        // OKX's spot rule refuses them as soon as the pair is used.
-        assertThat(okx.symbols().canonical("BTC-USDT-SWAP")).isEmpty();
+        // The configuration refuses them (SymbolRules wants exactly BASE-QUOTE); where a pair is used,
+        // OKX's spot rule says why.
+        assertThatThrownBy(() -> okx.symbols().validate("BTC-USDT-SWAP")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly a base and a quote joined by '-'");
         assertThatThrownBy(() -> OkxInstruments.spotInstId("BTC-USDT-SWAP")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("OKX symbol 'BTC-USDT-SWAP' is not a spot pair BASE-QUOTE (e.g. BTC-USDT): instruments with more parts "
                         + "are swaps, futures or options (BTC-USDT-SWAP, BTC-USD-240628)");
