@@ -1,0 +1,67 @@
+package io.klinepipeline.simulator;
+
+import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.simulator.server.ExchangeSimulator;
+import io.klinepipeline.simulator.server.SimulatorOptions;
+import io.klinepipeline.simulator.venue.Venues;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar exchange-simulator.jar}: the five venues on consecutive ports until stopped. */
+@Command(name = "exchange-simulator", mixinStandardHelpOptions = true,
+        description = {"Serves Binance, Coinbase, Kraken, Bybit and OKX WebSocket and REST candle APIs on consecutive ports",
+                "(in that order, from --base-port), from one deterministic synthetic trade stream per pair,",
+                "with an admin API on --admin-port to inject faults. Prints the venues' URLs, runs until stopped."})
+public final class SimulatorMain implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--base-port", defaultValue = "18100", description = "Port of the first venue; the others follow (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--admin-port", defaultValue = "18199", description = "Port of the admin API (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--speed", defaultValue = "1", description = "Simulated seconds per wall-clock second (default: ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(names = "--start", description = "Simulated start time, ISO-8601 (default: now).")
+    Instant start;
+
+    @Option(names = "--seed", defaultValue = "42", description = "The market's seed; the same seed gives the same trades (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--trades-per-minute", defaultValue = "20", description = "Mean trades per minute and pair (default: ${DEFAULT-VALUE}).")
+    int tradesPerMinute;
+
+    @Option(names = "--tick-ms", defaultValue = "250", description = "How often each connection's stream advances, wall clock (default: ${DEFAULT-VALUE}).")
+    long tickMillis;
+
+    @Override
+    public Integer call() throws Exception {
+        SimClock clock = SimClock.startingAt(start == null ? Instant.now() : start, speed);
+        SimulatorOptions options = new SimulatorOptions(host, basePort, OptionalInt.of(adminPort), clock, seed, tradesPerMinute,
+                Duration.ofMillis(tickMillis), 2, Venues.all());
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (ExchangeSimulator simulator = ExchangeSimulator.start(options)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));
+            for (String venue : simulator.venues()) {
+                System.out.printf("%-9s ws_url: %s  rest_url: %s%n", venue, simulator.wsBase(venue), simulator.restBase(venue));
+            }
+            System.out.println("admin     " + simulator.adminBase() + "  (GET /venues, /now, /venues/{v}/stats; POST /venues/{v}/faults?...)");
+            System.out.flush();
+            stopped.await();
+        }
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+    }
+}

@@ -1,0 +1,120 @@
+package io.klinepipeline.simulator.server;
+
+import io.klinepipeline.simulator.market.Listing;
+import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.simulator.market.SyntheticMarket;
+import io.klinepipeline.simulator.market.TrueCandle;
+import io.klinepipeline.simulator.venue.Venue;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The five venues on their own ports, one market behind them, optionally an admin API. Started
+ * in-process by tests and by {@code SimulatorMain} from a shell.
+ */
+public final class ExchangeSimulator implements AutoCloseable {
+    private final SimulatorOptions options;
+    private final SyntheticMarket market;
+    private final EventLoopGroup group;
+    private final Map<String, VenueServer> servers = new LinkedHashMap<>();
+    private final AdminServer admin;
+
+    private ExchangeSimulator(SimulatorOptions options) throws InterruptedException {
+        this.options = options;
+        this.market = new SyntheticMarket(options.seed(), options.meanTradesPerMinute());
+        this.group = new MultiThreadIoEventLoopGroup(options.threads(), NioIoHandler.newFactory());
+        AtomicLong connectionIds = new AtomicLong();
+        boolean started = false;
+        try {
+            int i = 0;
+            for (Venue venue : options.venues()) {
+                int port = options.basePort() == 0 ? 0 : options.basePort() + i;
+                servers.put(venue.name(), new VenueServer(venue, market, options.clock(), options.tickInterval(), group,
+                        options.host(), port, connectionIds));
+                i++;
+            }
+            admin = options.adminPort().isPresent()
+                    ? new AdminServer(this, group, options.host(), options.adminPort().getAsInt())
+                    : null;
+            started = true;
+        } finally {
+            if (!started) {
+                close();
+            }
+        }
+    }
+
+    public static ExchangeSimulator start(SimulatorOptions options) throws InterruptedException {
+        return new ExchangeSimulator(options);
+    }
+
+    public SimClock clock() {
+        return options.clock();
+    }
+
+    public SyntheticMarket market() {
+        return market;
+    }
+
+    public List<String> venues() {
+        return List.copyOf(servers.keySet());
+    }
+
+    public VenueServer venue(String name) {
+        VenueServer server = servers.get(name);
+        if (server == null) {
+            throw new IllegalArgumentException("no venue " + name + " (venues: " + String.join(", ", servers.keySet()) + ")");
+        }
+        return server;
+    }
+
+    public URI wsBase(String venue) {
+        return venue(venue).wsBase();
+    }
+
+    public URI restBase(String venue) {
+        return venue(venue).restBase();
+    }
+
+    public VenueFaults faults(String venue) {
+        return venue(venue).faults();
+    }
+
+    public VenueStats stats(String venue) {
+        return venue(venue).stats();
+    }
+
+    /** The admin API's base URL; null when it was not started. */
+    public URI adminBase() {
+        return admin == null ? null : admin.base();
+    }
+
+    /** The exact candles of one venue's symbol for minutes in [from, toExclusive), empty minutes included. */
+    public List<TrueCandle> trueCandles(String venue, String symbol, Instant from, Instant toExclusive) {
+        Listing listing = venue(venue).venue().listing(symbol);
+        List<TrueCandle> candles = new ArrayList<>();
+        for (Instant m = from; m.isBefore(toExclusive); m = m.plus(Duration.ofMinutes(1))) {
+            candles.add(market.candle(listing, m));
+        }
+        return candles;
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+        servers.values().forEach(VenueServer::close);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,217 @@
+package io.klinepipeline.simulator.server;
+
+import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.simulator.market.SyntheticMarket;
+import io.klinepipeline.simulator.venue.KeepAlive;
+import io.klinepipeline.simulator.venue.StreamSession;
+import io.klinepipeline.simulator.venue.Venue;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One accepted WebSocket connection. Everything here runs on the channel's event loop: the
+ * client's frames, and a tick every {@code tickInterval} (wall clock) that moves the venue's
+ * stream from the previous tick's simulated time to now, applies the faults in force and keeps
+ * the venue's keepalive rules (server pings, closing on an idle client, the forced cut-off).
+ */
+final class SimConnection implements StreamSession {
+    private final Channel channel;
+    private final Venue venue;
+    private final SyntheticMarket market;
+    private final SimClock clock;
+    private final VenueFaults faults;
+    private final VenueStats stats;
+    private final String id;
+    private final Set<String> subscriptions = new LinkedHashSet<>();
+    private final Map<String, Object> attributes = new HashMap<>();
+    private final long openedNanos = System.nanoTime();
+    private long lastClientNanos = openedNanos;
+    private long lastServerPingNanos = openedNanos;
+    private long sequence;
+    private long dataFrames;
+    private String heldBack;
+    private Instant lastTick;
+    private ScheduledFuture<?> ticks;
+
+    SimConnection(Channel channel, Venue venue, SyntheticMarket market, SimClock clock, VenueFaults faults, VenueStats stats, String id) {
+        this.channel = channel;
+        this.venue = venue;
+        this.market = market;
+        this.clock = clock;
+        this.faults = faults;
+        this.stats = stats;
+        this.id = id;
+    }
+
+    void start(String path, Duration tickInterval) {
+        lastTick = clock.instant();
+        stats.connectionsOpened.incrementAndGet();
+        stats.connectionsOpen.incrementAndGet();
+        channel.closeFuture().addListener(f -> {
+            stats.connectionsOpen.decrementAndGet();
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
+        });
+        venue.onOpen(this, path);
+        long every = tickInterval.toNanos();
+        ticks = channel.eventLoop().scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
+    }
+
+    void onClientText(String text) {
+        stats.sawClientText(text);
+        if (!faults.silentAt(clock.instant())) {
+            venue.onText(this, text);
+        }
+    }
+
+    void onClientPong() {
+        stats.pongsReceived.incrementAndGet();
+        clientActive();
+    }
+
+    private void tick() {
+        if (!channel.isActive()) {
+            return;
+        }
+        long nowNanos = System.nanoTime();
+        Instant now = clock.instant();
+        if (faults.maxConnectionAge().filter(age -> nowNanos - openedNanos >= age.toNanos()).isPresent()) {
+            stats.closedForAge.incrementAndGet();
+            close(1000, "connection age limit reached");
+            return;
+        }
+        KeepAlive keepAlive = venue.keepAlive();
+        if (keepAlive.clientIdleTimeout().filter(t -> nowNanos - lastClientNanos >= t.toNanos()).isPresent()) {
+            stats.closedForIdleClient.incrementAndGet();
+            close(1000, "no ping from the client in time");
+            return;
+        }
+        boolean silent = faults.silentAt(now);
+        if (!silent && keepAlive.serverPingInterval().filter(i -> nowNanos - lastServerPingNanos >= i.toNanos()).isPresent()) {
+            lastServerPingNanos = nowNanos;
+            stats.pingsSent.incrementAndGet();
+            channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(now.toString(), StandardCharsets.UTF_8)));
+        }
+        if (!silent && now.isAfter(lastTick)) {
+            venue.onTick(this, lastTick, now);
+        }
+        lastTick = now;
+    }
+
+    @Override
+    public void sendData(String text) {
+        if (faults.silentAt(clock.instant())) {
+            return;
+        }
+        dataFrames++;
+        int malformed = faults.malformedEvery();
+        int duplicate = faults.duplicateEvery();
+        int reorder = faults.reorderEvery();
+        String out = malformed > 0 && dataFrames % malformed == 0 ? text.substring(0, text.length() / 2) : text;
+        if (reorder > 0 && heldBack == null && dataFrames % reorder == 0) {
+            heldBack = out;
+            return;
+        }
+        write(out);
+        if (duplicate > 0 && dataFrames % duplicate == 0) {
+            write(out);
+        }
+        if (heldBack != null) {
+            String late = heldBack;
+            heldBack = null;
+            write(late);
+        }
+    }
+
+    private void write(String text) {
+        stats.dataFramesSent.incrementAndGet();
+        channel.writeAndFlush(new TextWebSocketFrame(text));
+    }
+
+    @Override
+    public void sendControl(String text) {
+        if (faults.silentAt(clock.instant())) {
+            return;
+        }
+        stats.controlFramesSent.incrementAndGet();
+        channel.writeAndFlush(new TextWebSocketFrame(text));
+    }
+
+    @Override
+    public void subscribe(String symbol) {
+        subscriptions.add(symbol);
+    }
+
+    @Override
+    public Set<String> subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public long nextSequence() {
+        return sequence++;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public boolean inGap(Instant minuteStart) {
+        return faults.inGap(minuteStart);
+    }
+
+    @Override
+    public boolean rejectSubscriptions() {
+        return faults.rejectSubscriptions();
+    }
+
+    @Override
+    public void clientActive() {
+        lastClientNanos = System.nanoTime();
+    }
+
+    @Override
+    public Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public SyntheticMarket market() {
+        return market;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Cuts the TCP connection with a reset, without a close frame, as a failing network does. */
+    void reset() {
+        channel.eventLoop().execute(() -> {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        });
+    }
+}

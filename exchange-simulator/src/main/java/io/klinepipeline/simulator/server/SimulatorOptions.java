@@ -1,0 +1,41 @@
+package io.klinepipeline.simulator.server;
+
+import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.simulator.venue.Venue;
+import io.klinepipeline.simulator.venue.Venues;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * How to run the simulator.
+ *
+ * @param basePort the first venue's port, the others follow in order; 0 gives every venue a free port
+ * @param adminPort the admin API's port (0: a free one); empty: no admin API
+ * @param tickInterval how often (wall clock) each connection's stream advances
+ * @param threads event-loop threads shared by all venues
+ */
+public record SimulatorOptions(
+        String host,
+        int basePort,
+        OptionalInt adminPort,
+        SimClock clock,
+        long seed,
+        int meanTradesPerMinute,
+        Duration tickInterval,
+        int threads,
+        List<Venue> venues) {
+
+    /** Every venue on free loopback ports, in real time, no admin API: what most tests want. */
+    public static SimulatorOptions forTests(SimClock clock) {
+        return new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 42, 20, Duration.ofMillis(100), 2, Venues.all());
+    }
+
+    public SimulatorOptions withAdminPort(int port) {
+        return new SimulatorOptions(host, basePort, OptionalInt.of(port), clock, seed, meanTradesPerMinute, tickInterval, threads, venues);
+    }
+
+    public SimulatorOptions withMeanTradesPerMinute(int trades) {
+        return new SimulatorOptions(host, basePort, adminPort, clock, seed, trades, tickInterval, threads, venues);
+    }
+}
