@@ -62,6 +62,9 @@ public final class SimulatorMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Named so, the simulator's logging set-up never competes with the engine's or the workers'
+        // logback.xml when tests put both on one classpath.
+        System.setProperty("logback.configurationFile", "logback-simulator.xml");
         System.exit(new CommandLine(new SimulatorMain()).execute(args));
     }
 }

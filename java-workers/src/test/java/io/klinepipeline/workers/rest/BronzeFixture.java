@@ -60,11 +60,16 @@ final class BronzeFixture {
             Double quoteVolume, Double vwap, Integer tradeCount, Instant ingestionTs, boolean isFinal) {}
 
     List<RestRow> restRows(String symbol) throws SQLException {
+        return restRows("binance", symbol);
+    }
+
+    List<RestRow> restRows(String exchange, String symbol) throws SQLException {
         try (Connection c = database.connect();
                 PreparedStatement s = c.prepareStatement("SELECT interval_start, interval_end, open, high, low, close, volume,"
                         + " quote_volume, vwap, trade_count, ingestion_ts, is_final FROM bronze.bronze_ohclv_native"
-                        + " WHERE exchange = 'binance' AND symbol = ? AND source = 'rest' ORDER BY interval_start")) {
-            s.setString(1, symbol);
+                        + " WHERE exchange = ? AND symbol = ? AND source = 'rest' ORDER BY interval_start")) {
+            s.setString(1, exchange);
+            s.setString(2, symbol);
             List<RestRow> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
