@@ -11,11 +11,12 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python run db migrate engine clean
+.PHONY: help tools venv build test test-java test-python run demo db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
 	@echo "make test   - every test, Java (JUnit) and Python (pytest), against a real local PostgreSQL"
+	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
@@ -54,6 +55,9 @@ test-python: venv
 
 run: build venv
 	scripts/run.sh
+
+demo: build venv
+	scripts/demo.sh
 
 clean:
 	$(MVN) -q clean

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run`: the main job on embedded defaults. Local PostgreSQL, migrations, the ingestion
-# engine in the background (log: .run/engine.log), and Dagster's dev server in the foreground
+# engine in the background (log: .run/engine.log, or $KLINE_RUN_DIR), and Dagster's dev server in the foreground
 # (`dg dev`, which runs `dagster dev` for this project: UI on http://127.0.0.1:3000, daemon on). Ctrl-C stops both. Raw events go to storage.local_dir of
 # pipeline.yaml (S3 stays off unless pipeline.yaml enables it).
 set -euo pipefail
@@ -19,15 +19,16 @@ export KLINE_DATABASE_URL KLINE_DAGSTER_DATABASE_URL KLINE_PIPELINE_CONFIG="$con
 echo "applying migrations to $(echo "$KLINE_DATABASE_URL" | sed -E 's#//[^@]*@#//***@#')"
 bin/kline-worker --config "$config" migrate
 
-mkdir -p .run
-bin/kline-engine --config "$config" >>.run/engine.log 2>&1 &
+run_dir="${KLINE_RUN_DIR:-$root/.run}"
+mkdir -p "$run_dir"
+bin/kline-engine --config "$config" >>"$run_dir/engine.log" 2>&1 &
 engine_pid=$!
-echo "$engine_pid" > .run/engine.pid
+echo "$engine_pid" > "$run_dir/engine.pid"
 trap 'echo "stopping engine ($engine_pid)"; kill -TERM "$engine_pid" 2>/dev/null; wait "$engine_pid" 2>/dev/null || true' EXIT
-echo "ingestion engine started (pid $engine_pid, log .run/engine.log)"
+echo "ingestion engine started (pid $engine_pid, log $run_dir/engine.log)"
 
 # DAGSTER_HOME holds the instance settings (and compute logs); the daemon runs inside dg dev.
-export DAGSTER_HOME="$root/.dagster_home"
+export DAGSTER_HOME="${DAGSTER_HOME:-$root/.dagster_home}"
 mkdir -p "$DAGSTER_HOME"
 cat > "$DAGSTER_HOME/dagster.yaml" <<'YAML'
 # Written by scripts/run.sh on every start.

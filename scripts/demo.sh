@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make demo`: the whole pipeline offline on five venues. The exchange simulator plays Binance,
+# Coinbase, Kraken, Bybit and OKX on local ports (log: .demo/simulator.log); then scripts/run.sh
+# runs the engine on BTC and ETH of every venue and Dagster with the demo schedule, which
+# refreshes the hour under way every five minutes. Binance and Kraken send nothing for three
+# minutes a little after the start (the simulator's gap), and bronze-rest heals those minutes
+# from their REST APIs. Everything lives in .demo/ and in the databases kline_demo and
+# kline_demo_dagster, apart from `make run`'s. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+demo="$root/.demo"
+base_port="${KLINE_DEMO_BASE_PORT:-18100}"
+admin_port=$((base_port + 99))
+admin="http://127.0.0.1:$admin_port"
+mkdir -p "$demo"
+
+bin/exchange-simulator --base-port "$base_port" --admin-port "$admin_port" >>"$demo/simulator.log" 2>&1 &
+simulator_pid=$!
+trap 'echo "stopping the exchange simulator ($simulator_pid)"; kill -TERM "$simulator_pid" 2>/dev/null; wait "$simulator_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "$admin/now" >/dev/null 2>&1 && break
+  kill -0 "$simulator_pid" 2>/dev/null || { echo "the exchange simulator did not start; see $demo/simulator.log" >&2; exit 1; }
+  sleep 0.2
+done
+curl -sf "$admin/now" >/dev/null || { echo "the exchange simulator's admin API does not answer on $admin" >&2; exit 1; }
+echo "exchange simulator up (pid $simulator_pid; venues on ports $base_port-$((base_port + 4)), admin $admin)"
+
+url() { echo "$1_url: $2://127.0.0.1:$((base_port + $3))"; }
+hour="$(date -u -d '-2 hour' +%Y-%m-%dT%H:00:00Z)"
+cat > "$demo/pipeline.yaml" <<YAML
+# Written by scripts/demo.sh: every venue points at the local exchange simulator.
+exchanges:
+  binance:
+    $(url ws ws 0)
+    $(url rest http 0)
+    pairs: [BTCUSDT, ETHUSDT]
+  coinbase:
+    $(url ws ws 1)
+    $(url rest http 1)
+    pairs: [BTC-USD, ETH-USD]
+  kraken:
+    $(url ws ws 2)
+    $(url rest http 2)
+    pairs: [BTC/USD, ETH/USD]
+  bybit:
+    $(url ws ws 3)
+    $(url rest http 3)
+    pairs: [BTCUSDT, ETHUSDT]
+  okx:
+    $(url ws ws 4)
+    $(url rest http 4)
+    pairs: [BTC-USDT, ETH-USDT]
+storage:
+  local_dir: bronze
+  dead_letter_dir: dead-letter
+  s3: {enabled: false}
+partitions: {start: "$hour"}
+engine: {roll_max_age_seconds: 60}   # finished files every minute, for the five-minute refresh
+YAML
+
+# The gap: minutes +3..+5 from now, on Binance and Kraken.
+now=$(date -u +%s)
+gap_from="$(date -u -d "@$(( (now / 60 + 3) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)"
+gap_to="$(date -u -d "@$(( (now / 60 + 6) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)"
+for venue in binance kraken; do
+  curl -sf -X POST "$admin/venues/$venue/faults?gap_from=$gap_from&gap_to=$gap_to" >/dev/null
+done
+echo "binance and kraken will send nothing for the minutes $gap_from .. $gap_to (exclusive); REST heals them"
+
+KLINE_DATABASE_URL="${KLINE_DEMO_DATABASE_URL:-$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo)}"
+KLINE_DAGSTER_DATABASE_URL="$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo_dagster)"
+export KLINE_DATABASE_URL KLINE_DAGSTER_DATABASE_URL KLINE_PIPELINE_CONFIG="$demo/pipeline.yaml" KLINE_DEMO=1 \
+  KLINE_RUN_DIR="$demo" DAGSTER_HOME="$demo/dagster_home"
+scripts/run.sh
