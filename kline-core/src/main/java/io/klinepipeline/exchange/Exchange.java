@@ -1,5 +1,7 @@
 package io.klinepipeline.exchange;
 
+import java.util.Optional;
+
 /**
  * Everything the pipeline knows about one exchange, found by its name. Adding an exchange means
  * adding one implementation and registering it in {@link ExchangeRegistry#standard()}.
@@ -20,6 +22,14 @@ public interface Exchange {
 
     /** The exchange's REST history of 1-minute candles. */
     RestKlineApi rest();
+
+    /**
+     * The exchange's public trade history, where minutes beyond its candle history can be rebuilt
+     * from it (Kraken); empty where the candle history reaches back far enough or none exists.
+     */
+    default Optional<TradeHistoryApi> tradeHistory() {
+        return Optional.empty();
+    }
 
     /** Which source silver prefers for a minute both have. */
     SourcePrecedence sourcePrecedence();

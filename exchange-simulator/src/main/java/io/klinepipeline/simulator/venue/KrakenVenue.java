@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class KrakenVenue implements Venue {
     private static final String OHLC = "/0/public/OHLC";
+    private static final String TRADES = "/0/public/Trades";
+    private static final int MAX_TRADES = 1000;
     private static final int HISTORY = 720;
     private static final int SNAPSHOT_MINUTES = 10;
     private static final Map<String, String> LEGACY = Map.of("XBT", "BTC", "XDG", "DOGE");
@@ -214,6 +216,9 @@ public final class KrakenVenue implements Venue {
 
     @Override
     public RestResponse rest(RestRequest request, SyntheticMarket market, Instant now) {
+        if (request.path().equals(TRADES)) {
+            return trades(request, market, now);
+        }
         if (!request.path().equals(OHLC)) {
             return RestResponse.of(404, "{\"error\":[\"EGeneral:Unknown method\"]}");
         }
@@ -257,6 +262,58 @@ public final class KrakenVenue implements Venue {
             body.set("result", result);
             return RestResponse.ok(Json.write(body));
         } catch (RestRequest.BadRequest e) {
+            return errorBody("EGeneral:Invalid arguments:" + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code GET /0/public/Trades?pair=&since=<ns>&count=}: up to {@code count} (≤ 1000) trades after
+     * {@code since}, oldest first, as [price, volume, time (s, fractional), b|s, m|l, misc, trade_id];
+     * {@code last} is the newest trade's time in nanoseconds, the cursor for the next page. Trades
+     * with the same time are never split across pages, so the exclusive cursor loses none.
+     */
+    private RestResponse trades(RestRequest request, SyntheticMarket market, Instant now) {
+        try {
+            Listing listing;
+            try {
+                listing = Symbols.concatenated(name(), request.required("pair"), LEGACY);
+            } catch (IllegalArgumentException e) {
+                return errorBody("EQuery:Unknown asset pair");
+            }
+            int count = request.longParam("count").map(Long::intValue).orElse(MAX_TRADES);
+            if (count < 1 || count > MAX_TRADES) {
+                return errorBody("EGeneral:Invalid arguments:count");
+            }
+            String sinceText = request.param("since").orElse("0");
+            long sinceNanos = Long.parseLong(sinceText);
+            Instant since = Instant.ofEpochSecond(Math.floorDiv(sinceNanos, 1_000_000_000L), Math.floorMod(sinceNanos, 1_000_000_000L));
+            ArrayNode rows = Json.array();
+            Instant lastTime = null;
+            scan:
+            for (Instant m = since.truncatedTo(ChronoUnit.MINUTES); !m.isAfter(now); m = m.plusSeconds(60)) {
+                for (var t : market.tradesUpTo(listing, m, now)) {
+                    if (!t.time().isAfter(since)) {
+                        continue;
+                    }
+                    if (rows.size() >= count && !t.time().equals(lastTime)) {
+                        break scan;
+                    }
+                    rows.add(Json.array().add(Json.plain(t.price())).add(Json.plain(t.size()))
+                            .add(new BigDecimal(t.time().getEpochSecond()).add(BigDecimal.valueOf(t.time().getNano(), 9)).stripTrailingZeros())
+                            .add(t.buyerIsTaker() ? "b" : "s").add("l").add("").add(t.id()));
+                    lastTime = t.time();
+                }
+            }
+            String last = lastTime == null ? sinceText
+                    : String.valueOf(lastTime.getEpochSecond() * 1_000_000_000L + lastTime.getNano());
+            ObjectNode result = Json.object();
+            result.set(resultKey(listing), rows);
+            result.put("last", last);
+            ObjectNode body = Json.object();
+            body.set("error", Json.array());
+            body.set("result", result);
+            return RestResponse.ok(Json.write(body));
+        } catch (RestRequest.BadRequest | NumberFormatException e) {
             return errorBody("EGeneral:Invalid arguments:" + e.getMessage());
         }
     }

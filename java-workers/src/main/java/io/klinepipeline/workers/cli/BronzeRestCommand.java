@@ -55,6 +55,7 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("filled", ofInt(report.filled()));
         m.put("still_missing", ofInt(report.stillMissing()));
         m.put("unfillable", ofInt(report.unfillable()));
+        m.put("rebuilt_from_trades", ofInt(report.rebuiltFromTrades()));
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
         m.put("still_missing_minutes", stillMissingMinutes(report));

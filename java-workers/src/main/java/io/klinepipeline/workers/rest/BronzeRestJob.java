@@ -5,6 +5,7 @@ import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.RestKlineApi;
+import io.klinepipeline.exchange.TradeHistoryApi;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,11 @@ public final class BronzeRestJob {
      * ended this long before the fetch and still has no candle is recorded as empty.
      */
     static final Duration EMPTY_AFTER = Duration.ofMinutes(2);
+    /**
+     * Bounds one run's trade pages (Kraken: 1,000 trades a page, so about a day of a busy pair);
+     * what is left stays missing for the next run.
+     */
+    static final int MAX_TRADE_PAGES_PER_RUN = 2_000;
 
     private final PipelineConfig config;
     private final ExchangeRegistry registry;
@@ -91,22 +98,29 @@ public final class BronzeRestJob {
                     stream, unfillable.size(), unfillable.get(0), unfillable.get(unfillable.size() - 1), oldestServed);
         }
         List<Instant> fetchable = missing.subList(unfillable.size(), missing.size());
-        if (fetchable.isEmpty()) {
-            return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size());
+        Optional<TradeHistoryApi> tradeHistory = unfillable.isEmpty() ? Optional.empty() : registry.get(exchange).tradeHistory();
+        if (fetchable.isEmpty() && tradeHistory.isEmpty()) {
+            return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size(), 0);
         }
-        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(fetchable,
+        List<KlineRequestPlan.Range> ranges = fetchable.isEmpty() ? List.of() : KlineRequestPlan.cover(fetchable,
                 // The smaller page of the oldest and the newest minute: exchanges serve older minutes in smaller pages (OKX).
                 Math.min(rest.maxCandlesPerRequest(fetchable.get(0), now),
                         rest.maxCandlesPerRequest(fetchable.get(fetchable.size() - 1), now)));
-        LOG.info("{}: {} missing minutes in {}, {} requests", stream, missing.size(), window, ranges.size());
+        LOG.info("{}: {} missing minutes in {}, {} requests{}", stream, missing.size(), window, ranges.size(),
+                tradeHistory.isPresent() ? ", and " + unfillable.size() + " to rebuild from the exchange's trades" : "");
 
         KlineFetcher fetcher = new KlineFetcher(http, rest, clock, sleeper, options, stream);
         List<RestFillWriter.Fill> fills = new ArrayList<>();
         List<RestFillWriter.EmptyMinute> empties = new ArrayList<>();
         Set<Instant> resolved = new HashSet<>();
+        TradeRebuild.Result rebuilt = TradeRebuild.empty();
         Exception failure = null;
         try {
             Duration pause = Duration.ZERO;
+            if (tradeHistory.isPresent()) {
+                new TradeRebuild(tradeHistory.get(), fetcher, exchangeConfig.restUrl(), exchange, symbol, MAX_TRADE_PAGES_PER_RUN)
+                        .rebuild(unfillable, pause, rebuilt);
+            }
             for (KlineRequestPlan.Range range : ranges) {
                 URI uri = rest.klinesRequest(exchangeConfig.restUrl(), symbol, range.from(), range.toExclusive(), clock.instant());
                 fetcher.pause(pause, uri);
@@ -117,6 +131,9 @@ public final class BronzeRestJob {
         } catch (RestFetchException | InterruptedException e) {
             failure = e;
         }
+        fills.addAll(rebuilt.fills());
+        empties.addAll(rebuilt.empties());
+        resolved.addAll(rebuilt.resolved());
 
         RestFillWriter.Written written;
         try {
@@ -130,7 +147,8 @@ public final class BronzeRestJob {
         }
         List<Instant> stillMissing = missing.stream().filter(m -> !resolved.contains(m)).toList();
         BronzeRestReport report = new BronzeRestReport(missing.size(), written.filled().size(), stillMissing.size(),
-                fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited(), unfillable.size());
+                fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited(),
+                unfillable.stream().filter(m -> !resolved.contains(m)).count(), rebuilt.fills().size());
         if (failure != null) {
             LOG.warn("{}: stopped early by a failure; stored what was fetched before it: {}", stream, report.summary());
             if (failure instanceof InterruptedException) {

@@ -16,8 +16,10 @@ import java.util.List;
  * @param stillMissingMinutes the first {@link #MINUTES_LISTED} still-missing minutes, oldest first
  * @param retries requests repeated after the exchange asked to wait (429, 418, 5xx) or the network failed
  * @param waited all the time this run slept: retries and the pauses the exchange's rate limits advised
- * @param unfillable the still-missing minutes older than the exchange's REST history reaches (Kraken
- *     serves only its last 720 candles): never asked for, never taken as empty
+ * @param unfillable the still-missing minutes older than the exchange's REST candle history reaches
+ *     (Kraken serves only its last 720 candles): never asked for, never taken as empty
+ * @param rebuiltFromTrades of {@code filled}, the candles rebuilt from the exchange's trade history
+ *     for minutes beyond its candle history (Kraken's public Trades)
  */
 public record BronzeRestReport(
         long missing,
@@ -28,7 +30,8 @@ public record BronzeRestReport(
         List<Instant> stillMissingMinutes,
         long retries,
         Duration waited,
-        long unfillable) {
+        long unfillable,
+        long rebuiltFromTrades) {
 
     /** At most this many still-missing minutes are listed; {@code stillMissing} has the full count. */
     public static final int MINUTES_LISTED = 100;
@@ -39,12 +42,13 @@ public record BronzeRestReport(
     }
 
     static BronzeRestReport nothingMissing() {
-        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0);
+        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0);
     }
 
     /** One line for a log or a shell. */
     public String summary() {
-        return "missing " + missing + ", filled " + filled + ", checked empty " + checkedEmpty + ", still missing "
+        return "missing " + missing + ", filled " + filled + (rebuiltFromTrades == 0 ? "" : " (" + rebuiltFromTrades + " from trades)")
+                + ", checked empty " + checkedEmpty + ", still missing "
                 + stillMissing + (unfillable == 0 ? "" : " (" + unfillable + " beyond the exchange's REST history)")
                 + (stillMissingMinutes.isEmpty() ? "" : " (first " + stillMissingMinutes.get(0) + ")")
                 + "; " + requests + " requests, " + retries + " retries, waited " + waited.toSeconds() + " s";

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,35 @@ final class KlineFetcher {
         this.stream = stream;
     }
 
+    /** A successful response's body, the time it arrived, and the pause the exchange advises before the next. */
+    record Body(String text, int status, Instant fetchedAt, Duration pauseBeforeNext) {}
+
+    /** How an endpoint reads a response: proceed, wait and retry, or fail (an exchange's {@code advise}). */
+    interface Advisor {
+        RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body);
+    }
+
+    /** One kline request: its candles, each final only if over by our clock less a settle margin. */
     Response fetch(URI uri, String symbol) throws RestFetchException, InterruptedException {
+        Body body = get(uri, rest::advise);
+        try {
+            // A candle counts as over only SETTLE_MARGIN after its end by our clock: a clock a
+            // little ahead of the exchange's must not store the still-open minute as final.
+            List<Candle> candles = rest.parseKlines(symbol, body.text(), body.fetchedAt().minus(SETTLE_MARGIN));
+            return new Response(candles, body.fetchedAt(), body.pauseBeforeNext());
+        } catch (MalformedPayloadException e) {
+            throw malformed(uri, body, "a klines response", e);
+        }
+    }
+
+    /** The failure for a successful response whose body is not what the endpoint returns. */
+    RestFetchException malformed(URI uri, Body body, String expected, MalformedPayloadException e) {
+        return new RestFetchException("GET " + uri + " (HTTP " + body.status() + ") returned a body that is not " + expected + ": "
+                + e.getMessage() + "; body starts: " + excerpt(body.text()), uri, body.status(), null, e);
+    }
+
+    /** GETs {@code uri}, waiting and retrying as {@code advisor} says, within the run's budget. */
+    Body get(URI uri, Advisor advisor) throws RestFetchException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(options.requestTimeout())
                 .header("Accept", "application/json")
@@ -70,18 +100,10 @@ final class KlineFetcher {
             }
             Instant fetchedAt = clock.instant();
             int status = response.statusCode();
-            RateLimitAdvice advice = rest.advise(status, name -> response.headers().firstValue(name), response.body());
+            RateLimitAdvice advice = advisor.advise(status, name -> response.headers().firstValue(name), response.body());
             switch (advice.action()) {
                 case PROCEED -> {
-                    try {
-                        // A candle counts as over only SETTLE_MARGIN after its end by our clock: a clock a
-                        // little ahead of the exchange's must not store the still-open minute as final.
-                        List<Candle> candles = rest.parseKlines(symbol, response.body(), fetchedAt.minus(SETTLE_MARGIN));
-                        return new Response(candles, fetchedAt, advice.delay());
-                    } catch (MalformedPayloadException e) {
-                        throw new RestFetchException("GET " + uri + " (HTTP " + status + ") returned a body that is not a klines response: "
-                                + e.getMessage() + "; body starts: " + excerpt(response.body()), uri, status, null, e);
-                    }
+                    return new Body(response.body(), status, fetchedAt, advice.delay());
                 }
                 case RETRY_AFTER_WAIT -> waitToRetry(uri, status, advice.delay(), advice.reason(), attempt++, fetchedAt, null);
                 case FAIL -> throw new RestFetchException("GET " + uri + " failed with HTTP " + status + " (" + advice.reason()

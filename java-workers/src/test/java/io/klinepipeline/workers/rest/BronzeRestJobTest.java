@@ -413,7 +413,7 @@ class BronzeRestJobTest {
 
         BronzeRestReport again = job(NOW.plusSeconds(20)).run("binance", "BTCUSDT", window);
 
-        assertThat(again).isEqualTo(new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0));
+        assertThat(again).isEqualTo(new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0));
         assertThat(binance.requests()).hasSize(1);
         assertThat(bronze.count("SELECT count(*) FROM bronze.bronze_ohclv_native")).isEqualTo(rows);
     }

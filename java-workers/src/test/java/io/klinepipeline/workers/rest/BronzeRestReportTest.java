@@ -15,7 +15,7 @@ class BronzeRestReportTest {
         Instant t0 = Instant.parse("2026-11-24T00:00:00Z");
         List<Instant> minutes = IntStream.range(0, 500).mapToObj(i -> t0.plusSeconds(60L * i)).toList();
 
-        BronzeRestReport report = new BronzeRestReport(500, 0, 500, 1, 0, minutes, 0, Duration.ZERO, 0);
+        BronzeRestReport report = new BronzeRestReport(500, 0, 500, 1, 0, minutes, 0, Duration.ZERO, 0, 0);
 
         assertThat(report.stillMissing()).isEqualTo(500);
         assertThat(report.stillMissingMinutes()).hasSize(BronzeRestReport.MINUTES_LISTED).startsWith(t0);

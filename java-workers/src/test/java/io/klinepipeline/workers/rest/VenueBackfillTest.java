@@ -126,4 +126,61 @@ class VenueBackfillTest {
         assertThat(again.missing()).as("a second run finds nothing to fetch").isZero();
         assertThat(bronze.restRows(venue, symbol)).hasSize(rows.size());
     }
+
+    @org.junit.jupiter.api.Test
+    void krakenMinutesBeyondItsCandleHistoryAreRebuiltExactlyFromItsTradesPageByPage() throws Exception {
+        Database database = TestDatabases.migrated();
+        BronzeFixture bronze = new BronzeFixture(database);
+        PipelineConfig config = PipelineConfig.parse("""
+                exchanges:
+                  kraken:
+                    ws_url: %s
+                    rest_url: %s
+                    pairs: ["BTC/USD"]
+                partitions: {start: "2026-11-01T00:00:00Z"}
+                """.formatted(simulator.wsBase("kraken"), simulator.restBase("kraken")), Path.of("."), ExchangeRegistry.standard());
+        // 07:00-10:00 is more than 720 minutes before NOW (22:05): beyond Kraken's OHLC, only its Trades have it.
+        TimeWindow window = new TimeWindow(Instant.parse("2026-11-24T07:00:00Z"), Instant.parse("2026-11-24T10:00:00Z"));
+        simulator.faults("kraken").clear();
+        simulator.faults("kraken").failNextRest(RestFault.RATE_LIMIT_BODY, 1);
+        long requestsBefore = simulator.stats("kraken").restRequests();
+
+        BronzeRestReport report = new BronzeRestJob(config, ExchangeRegistry.standard(), database, HTTP,
+                simulator.clock(), BronzeRestOptions.defaults(), wait -> { }).run("kraken", "BTC/USD", window);
+
+        List<TrueCandle> truth = simulator.trueCandles("kraken", "BTC/USD", window.start(), window.end());
+        List<TrueCandle> traded = truth.stream().filter(TrueCandle::hasTrades).toList();
+        int trades = traded.stream().mapToInt(TrueCandle::tradeCount).sum();
+        assertThat(report.missing()).isEqualTo(180);
+        assertThat(report.unfillable()).as("every minute beyond the OHLC history was rebuilt").isZero();
+        assertThat(report.stillMissing()).isZero();
+        assertThat(report.rebuiltFromTrades()).isEqualTo(traded.size());
+        assertThat(report.filled()).isEqualTo(traded.size());
+        assertThat(report.checkedEmpty()).isEqualTo(180 - traded.size());
+        assertThat(report.retries()).isEqualTo(1);
+        long pages = simulator.stats("kraken").restRequests() - requestsBefore - 1;
+        assertThat(pages).as("1,000 trades a page, and one more page past the window's end")
+                .isBetween((long) Math.ceil(trades / 1000.0), (long) Math.ceil(trades / 1000.0) + 1);
+
+        Map<Instant, TrueCandle> byMinute = truth.stream().collect(Collectors.toMap(TrueCandle::start, Function.identity()));
+        List<BronzeFixture.RestRow> rows = bronze.restRows("kraken", "BTC/USD");
+        assertThat(rows).hasSize(traded.size());
+        for (BronzeFixture.RestRow row : rows) {
+            TrueCandle t = byMinute.get(row.start());
+            String what = "kraken " + row.start();
+            assertThat(row.isFinal()).isTrue();
+            assertThat(row.open()).as(what + " open").isCloseTo(t.open().doubleValue(), within(1e-9));
+            assertThat(row.high()).as(what + " high").isCloseTo(t.high().doubleValue(), within(1e-9));
+            assertThat(row.low()).as(what + " low").isCloseTo(t.low().doubleValue(), within(1e-9));
+            assertThat(row.close()).as(what + " close").isCloseTo(t.close().doubleValue(), within(1e-9));
+            assertThat(row.volume()).as(what + " volume").isCloseTo(t.volume().doubleValue(), within(1e-9));
+            assertThat(row.quoteVolume()).as(what + " quote volume").isCloseTo(t.quoteVolume().doubleValue(), within(1e-6));
+            assertThat(row.vwap()).as(what + " vwap").isCloseTo(t.vwap().doubleValue(), within(1e-6));
+            assertThat(row.tradeCount()).as(what + " trades").isEqualTo(t.tradeCount());
+        }
+
+        BronzeRestReport again = new BronzeRestJob(config, ExchangeRegistry.standard(), database, HTTP,
+                simulator.clock(), BronzeRestOptions.defaults(), wait -> { }).run("kraken", "BTC/USD", window);
+        assertThat(again.missing()).isZero();
+    }
 }

@@ -6,6 +6,8 @@ import io.klinepipeline.exchange.RestKlineApi;
 import io.klinepipeline.exchange.SourcePrecedence;
 import io.klinepipeline.exchange.StreamProtocol;
 import io.klinepipeline.exchange.SymbolRules;
+import io.klinepipeline.exchange.TradeHistoryApi;
+import java.util.Optional;
 
 /**
  * Kraken spot: 1-minute candles from the WebSocket v2 {@code ohlc} channel, history from
@@ -48,6 +50,11 @@ public final class KrakenExchange implements Exchange {
     /** Kraken's trade history, for minutes older than the 720 that {@link #rest()} serves. */
     public KrakenTradesApi trades() {
         return trades;
+    }
+
+    @Override
+    public Optional<TradeHistoryApi> tradeHistory() {
+        return Optional.of(trades);
     }
 
     /** The ohlc candle is Kraken's own aggregate of its trades, the same one REST serves. */

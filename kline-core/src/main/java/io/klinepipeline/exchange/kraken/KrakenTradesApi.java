@@ -3,6 +3,7 @@ package io.klinepipeline.exchange.kraken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.RestKlineApi.RateLimitAdvice;
+import io.klinepipeline.exchange.TradeHistoryApi;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
@@ -25,7 +26,7 @@ import java.util.function.Function;
  * trades after {@code since}. At most 1000 trades a page. Errors and pacing as for OHLC (Trades
  * shares the public per-IP and per-pair limit).
  */
-public final class KrakenTradesApi {
+public final class KrakenTradesApi implements TradeHistoryApi {
     static final String PATH = "/0/public/Trades";
     static final int MAX_COUNT = 1000;
 
@@ -51,6 +52,26 @@ public final class KrakenTradesApi {
         }
         return URI.create(KrakenEnvelope.base(restBase) + PATH + "?pair=" + KrakenPairNames.restName(symbol)
                 + "&since=" + cursor + "&count=" + MAX_COUNT);
+    }
+
+    @Override
+    public URI firstPage(URI restBase, String symbol, Instant from) {
+        return tradesFrom(restBase, symbol, from);
+    }
+
+    @Override
+    public URI nextPage(URI restBase, String symbol, String cursor) {
+        return tradesAfter(restBase, symbol, cursor);
+    }
+
+    @Override
+    public TradePage page(String body) throws MalformedPayloadException {
+        Page page = parseTrades(body);
+        List<HistoricTrade> trades = new ArrayList<>(page.trades().size());
+        for (Trade t : page.trades()) {
+            trades.add(new HistoricTrade(t.tradeId(), t.time(), t.price(), t.volume()));
+        }
+        return new TradePage(trades, page.last());
     }
 
     public Page parseTrades(String body) throws MalformedPayloadException {
@@ -79,6 +100,7 @@ public final class KrakenTradesApi {
         return new Page(trades, last.asText());
     }
 
+    @Override
     public RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body) {
         return KrakenResponseAdvice.advise(status, header, body);
     }
