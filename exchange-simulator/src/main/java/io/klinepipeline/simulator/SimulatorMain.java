@@ -40,6 +40,9 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--trades-per-minute", defaultValue = "20", description = "Mean trades per minute and pair (default: ${DEFAULT-VALUE}).")
     int tradesPerMinute;
 
+    @Option(names = "--firehose", description = "Every connection runs through simulated time as fast as its client reads (benchmarks); its frames' times run ahead of the clock.")
+    boolean firehose;
+
     @Option(names = "--tick-ms", defaultValue = "250", description = "How often each connection's stream advances, wall clock (default: ${DEFAULT-VALUE}).")
     long tickMillis;
 
@@ -47,7 +50,7 @@ public final class SimulatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         SimClock clock = SimClock.startingAt(start == null ? Instant.now() : start, speed);
         SimulatorOptions options = new SimulatorOptions(host, basePort, OptionalInt.of(adminPort), clock, seed, tradesPerMinute,
-                Duration.ofMillis(tickMillis), 2, Venues.all());
+                Duration.ofMillis(tickMillis), 2, Venues.all(), firehose);
         CountDownLatch stopped = new CountDownLatch(1);
         try (ExchangeSimulator simulator = ExchangeSimulator.start(options)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));

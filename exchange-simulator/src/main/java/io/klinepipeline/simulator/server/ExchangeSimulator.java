@@ -39,7 +39,7 @@ public final class ExchangeSimulator implements AutoCloseable {
             int i = 0;
             for (Venue venue : options.venues()) {
                 int port = options.basePort() == 0 ? 0 : options.basePort() + i;
-                servers.put(venue.name(), new VenueServer(venue, market, options.clock(), options.tickInterval(), group,
+                servers.put(venue.name(), new VenueServer(venue, market, options.clock(), options.tickInterval(), options.firehose(), group,
                         options.host(), port, connectionIds));
                 i++;
             }

@@ -46,6 +46,10 @@ final class SimConnection implements StreamSession {
     private String heldBack;
     private Instant lastTick;
     private ScheduledFuture<?> ticks;
+    /** A firehose connection's own simulated time; null when the connection follows the clock. */
+    private Instant firehoseNow;
+    /** Batches a firehose writes before yielding the event loop to other connections. */
+    private static final int FIREHOSE_BATCHES_PER_TURN = 64;
 
     SimConnection(Channel channel, Venue venue, SyntheticMarket market, SimClock clock, VenueFaults faults, VenueStats stats, String id) {
         this.channel = channel;
@@ -57,8 +61,11 @@ final class SimConnection implements StreamSession {
         this.id = id;
     }
 
-    void start(String path, Duration tickInterval) {
+    void start(String path, Duration tickInterval, boolean firehose) {
         lastTick = clock.instant();
+        if (firehose) {
+            firehoseNow = lastTick;
+        }
         stats.connectionsOpened.incrementAndGet();
         stats.connectionsOpen.incrementAndGet();
         channel.closeFuture().addListener(f -> {
@@ -70,6 +77,36 @@ final class SimConnection implements StreamSession {
         venue.onOpen(this, path);
         long every = tickInterval.toNanos();
         ticks = channel.eventLoop().scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
+        if (firehose) {
+            channel.eventLoop().execute(this::pump);
+        }
+    }
+
+    /**
+     * The firehose: moves this connection's own time a step per batch and sends what the venue
+     * would have, as long as the client keeps up (the channel stays writable); resumes when it
+     * is writable again.
+     */
+    void pump() {
+        if (!channel.isActive()) {
+            return;
+        }
+        for (int i = 0; i < FIREHOSE_BATCHES_PER_TURN && channel.isWritable(); i++) {
+            Instant next = firehoseNow.plus(SimulatorOptions.FIREHOSE_STEP);
+            venue.onTick(this, firehoseNow, next);
+            firehoseNow = next;
+        }
+        channel.flush();
+        if (channel.isWritable()) {
+            channel.eventLoop().execute(this::pump);
+        }
+    }
+
+    /** The channel drained below its high-water mark: a waiting firehose goes on. */
+    void writable() {
+        if (firehoseNow != null && channel.isWritable()) {
+            pump();
+        }
     }
 
     void onClientText(String text) {
@@ -107,7 +144,7 @@ final class SimConnection implements StreamSession {
             stats.pingsSent.incrementAndGet();
             channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(now.toString(), StandardCharsets.UTF_8)));
         }
-        if (!silent && now.isAfter(lastTick)) {
+        if (!silent && firehoseNow == null && now.isAfter(lastTick)) {
             venue.onTick(this, lastTick, now);
         }
         lastTick = now;
@@ -140,7 +177,11 @@ final class SimConnection implements StreamSession {
 
     private void write(String text) {
         stats.dataFramesSent.incrementAndGet();
-        channel.writeAndFlush(new TextWebSocketFrame(text));
+        if (firehoseNow != null) {
+            channel.write(new TextWebSocketFrame(text)); // pump() flushes once per batch
+        } else {
+            channel.writeAndFlush(new TextWebSocketFrame(text));
+        }
     }
 
     @Override
@@ -189,7 +230,7 @@ final class SimConnection implements StreamSession {
 
     @Override
     public Instant now() {
-        return clock.instant();
+        return firehoseNow != null ? firehoseNow : clock.instant();
     }
 
     @Override

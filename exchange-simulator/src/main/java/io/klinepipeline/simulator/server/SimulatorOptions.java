@@ -14,6 +14,8 @@ import java.util.OptionalInt;
  * @param adminPort the admin API's port (0: a free one); empty: no admin API
  * @param tickInterval how often (wall clock) each connection's stream advances
  * @param threads event-loop threads shared by all venues
+ * @param firehose each connection runs through simulated time as fast as the client reads,
+ *     {@link #FIREHOSE_STEP} per batch, instead of following the clock: for benchmarks
  */
 public record SimulatorOptions(
         String host,
@@ -24,7 +26,17 @@ public record SimulatorOptions(
         int meanTradesPerMinute,
         Duration tickInterval,
         int threads,
-        List<Venue> venues) {
+        List<Venue> venues,
+        boolean firehose) {
+
+    /** How far a firehose connection's own time moves per batch of frames. */
+    public static final Duration FIREHOSE_STEP = Duration.ofSeconds(1);
+
+    /** Following the clock, not a firehose. */
+    public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimClock clock, long seed, int meanTradesPerMinute,
+            Duration tickInterval, int threads, List<Venue> venues) {
+        this(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, false);
+    }
 
     /** Every venue on free loopback ports, in real time, no admin API: what most tests want. */
     public static SimulatorOptions forTests(SimClock clock) {
@@ -32,10 +44,15 @@ public record SimulatorOptions(
     }
 
     public SimulatorOptions withAdminPort(int port) {
-        return new SimulatorOptions(host, basePort, OptionalInt.of(port), clock, seed, meanTradesPerMinute, tickInterval, threads, venues);
+        return new SimulatorOptions(host, basePort, OptionalInt.of(port), clock, seed, meanTradesPerMinute, tickInterval, threads,
+                venues, firehose);
     }
 
     public SimulatorOptions withMeanTradesPerMinute(int trades) {
-        return new SimulatorOptions(host, basePort, adminPort, clock, seed, trades, tickInterval, threads, venues);
+        return new SimulatorOptions(host, basePort, adminPort, clock, seed, trades, tickInterval, threads, venues, firehose);
+    }
+
+    public SimulatorOptions asFirehose() {
+        return new SimulatorOptions(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, true);
     }
 }

@@ -55,6 +55,7 @@ public final class VenueServer implements AutoCloseable {
     private final SyntheticMarket market;
     private final SimClock clock;
     private final Duration tickInterval;
+    private final boolean firehose;
     private final VenueFaults faults = new VenueFaults();
     private final VenueStats stats = new VenueStats();
     private final Map<Channel, SimConnection> connections = new ConcurrentHashMap<>();
@@ -62,8 +63,9 @@ public final class VenueServer implements AutoCloseable {
     private final Channel serverChannel;
     private final String host;
 
-    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, EventLoopGroup group,
+    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, boolean firehose, EventLoopGroup group,
             String host, int port, AtomicLong connectionIds) throws InterruptedException {
+        this.firehose = firehose;
         this.venue = venue;
         this.market = market;
         this.clock = clock;
@@ -165,7 +167,7 @@ public final class VenueServer implements AutoCloseable {
                 channel.pipeline().addLast("ws", new FrameHandler(handshaker, connection));
                 connections.put(channel, connection);
                 channel.closeFuture().addListener(f -> connections.remove(channel));
-                connection.start(path, tickInterval);
+                connection.start(path, tickInterval, firehose);
             });
         }
 
@@ -205,6 +207,12 @@ public final class VenueServer implements AutoCloseable {
             } else if (frame instanceof CloseWebSocketFrame) {
                 handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
             }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            connection.writable();
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
