@@ -99,6 +99,19 @@ public final class ExchangeSimulator implements AutoCloseable {
         return admin == null ? null : admin.base();
     }
 
+    /**
+     * The {@code exchanges:} section of a pipeline.yaml pointing every listed venue at this
+     * simulator, e.g. {binance: [BTCUSDT], kraken: [BTC/USD]}.
+     */
+    public String exchangesYaml(Map<String, List<String>> pairsByVenue) {
+        StringBuilder yaml = new StringBuilder("exchanges:\n");
+        pairsByVenue.forEach((venue, pairs) -> yaml.append("  ").append(venue).append(":\n")
+                .append("    ws_url: ").append(wsBase(venue)).append('\n')
+                .append("    rest_url: ").append(restBase(venue)).append('\n')
+                .append("    pairs: [").append(String.join(", ", pairs.stream().map(p -> '"' + p + '"').toList())).append("]\n"));
+        return yaml.toString();
+    }
+
     /** The exact candles of one venue's symbol for minutes in [from, toExclusive), empty minutes included. */
     public List<TrueCandle> trueCandles(String venue, String symbol, Instant from, Instant toExclusive) {
         Listing listing = venue(venue).venue().listing(symbol);

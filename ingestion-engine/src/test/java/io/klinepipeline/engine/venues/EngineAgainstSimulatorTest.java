@@ -186,14 +186,9 @@ class EngineAgainstSimulatorTest {
     }
 
     private PipelineConfig config(ExchangeRegistry registry) {
-        StringBuilder exchanges = new StringBuilder();
-        SYMBOLS.forEach((venue, symbol) -> exchanges.append("""
-                  %s:
-                    ws_url: %s
-                    rest_url: %s
-                    pairs: ["%s"]
-                """.formatted(venue, simulator.wsBase(venue), simulator.restBase(venue), symbol)));
-        String yaml = "exchanges:\n" + exchanges + """
+        Map<String, List<String>> pairs = new LinkedHashMap<>();
+        SYMBOLS.forEach((venue, symbol) -> pairs.put(venue, List.of(symbol)));
+        String yaml = simulator.exchangesYaml(pairs) + """
                 storage:
                   local_dir: bronze
                   dead_letter_dir: dead-letter

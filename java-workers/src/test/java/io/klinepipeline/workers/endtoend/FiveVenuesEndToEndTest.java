@@ -193,14 +193,9 @@ class FiveVenuesEndToEndTest {
     }
 
     private PipelineConfig config(ExchangeRegistry registry) {
-        StringBuilder exchanges = new StringBuilder();
-        SYMBOLS.forEach((venue, symbol) -> exchanges.append("""
-                  %s:
-                    ws_url: %s
-                    rest_url: %s
-                    pairs: ["%s"]
-                """.formatted(venue, simulator.wsBase(venue), simulator.restBase(venue), symbol)));
-        return PipelineConfig.parse("exchanges:\n" + exchanges + """
+        Map<String, List<String>> pairs = new LinkedHashMap<>();
+        SYMBOLS.forEach((venue, symbol) -> pairs.put(venue, List.of(symbol)));
+        return PipelineConfig.parse(simulator.exchangesYaml(pairs) + """
                 storage:
                   local_dir: bronze
                   dead_letter_dir: dead-letter

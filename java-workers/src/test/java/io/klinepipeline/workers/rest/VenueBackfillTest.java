@@ -48,6 +48,11 @@ class VenueBackfillTest {
         simulator.close();
     }
 
+    private static PipelineConfig config(String venue, String symbol) {
+        return PipelineConfig.parse(simulator.exchangesYaml(Map.of(venue, List.of(symbol)))
+                + "partitions: {start: \"2026-11-01T00:00:00Z\"}\n", Path.of("."), ExchangeRegistry.standard());
+    }
+
     @ParameterizedTest(name = "{0} {1}: {2} minutes in {3} pages")
     @CsvSource({
             // venue, symbol, minutes, pages, first fault, second fault, what it reports natively
@@ -61,15 +66,7 @@ class VenueBackfillTest {
             RestFault first, RestFault second, String native_) throws Exception {
         Database database = TestDatabases.migrated();
         BronzeFixture bronze = new BronzeFixture(database);
-        PipelineConfig config = PipelineConfig.parse("""
-                exchanges:
-                  %s:
-                    ws_url: %s
-                    rest_url: %s
-                    pairs: ["%s"]
-                partitions: {start: "2026-11-01T00:00:00Z"}
-                """.formatted(venue, simulator.wsBase(venue), simulator.restBase(venue), symbol), Path.of("."),
-                ExchangeRegistry.standard());
+        PipelineConfig config = config(venue, symbol);
         Instant end = NOW.minusSeconds(5 * 60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         TimeWindow window = new TimeWindow(end.minus(Duration.ofMinutes(minutes)), end);
         simulator.faults(venue).clear();
@@ -131,14 +128,7 @@ class VenueBackfillTest {
     void krakenMinutesBeyondItsCandleHistoryAreRebuiltExactlyFromItsTradesPageByPage() throws Exception {
         Database database = TestDatabases.migrated();
         BronzeFixture bronze = new BronzeFixture(database);
-        PipelineConfig config = PipelineConfig.parse("""
-                exchanges:
-                  kraken:
-                    ws_url: %s
-                    rest_url: %s
-                    pairs: ["BTC/USD"]
-                partitions: {start: "2026-11-01T00:00:00Z"}
-                """.formatted(simulator.wsBase("kraken"), simulator.restBase("kraken")), Path.of("."), ExchangeRegistry.standard());
+        PipelineConfig config = config("kraken", "BTC/USD");
         // 07:00-10:00 is more than 720 minutes before NOW (22:05): beyond Kraken's OHLC, only its Trades have it.
         TimeWindow window = new TimeWindow(Instant.parse("2026-11-24T07:00:00Z"), Instant.parse("2026-11-24T10:00:00Z"));
         simulator.faults("kraken").clear();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.exchange.ResponseValues;
 import io.klinepipeline.exchange.RestKlineApi;
 import java.net.URI;
 import java.time.Duration;
@@ -69,7 +70,7 @@ final class BinanceRestKlineApi implements RestKlineApi {
 
     @Override
     public RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body) {
-        Duration retryAfter = header.apply("Retry-After").flatMap(BinanceRestKlineApi::seconds).orElse(Duration.ofSeconds(60));
+        Duration retryAfter = header.apply("Retry-After").flatMap(ResponseValues::seconds).orElse(Duration.ofSeconds(60));
         if (status == 429) {
             return RateLimitAdvice.retryAfter(retryAfter, "HTTP 429: request rate limit hit");
         }
@@ -82,20 +83,8 @@ final class BinanceRestKlineApi implements RestKlineApi {
         if (status != 200) {
             return RateLimitAdvice.fail("HTTP " + status);
         }
-        long used = header.apply("X-MBX-USED-WEIGHT-1M").flatMap(BinanceRestKlineApi::number).orElse(0L);
+        long used = header.apply("X-MBX-USED-WEIGHT-1M").flatMap(ResponseValues::number).orElse(0L);
         // Past 80% of the minute's weight, slow down rather than run into 429.
         return RateLimitAdvice.proceed(used > WEIGHT_LIMIT_PER_MINUTE * 8 / 10 ? Duration.ofSeconds(15) : Duration.ZERO);
-    }
-
-    private static Optional<Duration> seconds(String text) {
-        return number(text).map(Duration::ofSeconds);
-    }
-
-    private static Optional<Long> number(String text) {
-        try {
-            return Optional.of(Long.parseLong(text.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -1,10 +1,9 @@
 package io.klinepipeline.exchange.bybit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.exchange.ResponseValues;
 import io.klinepipeline.exchange.RestKlineApi;
 import java.net.URI;
 import java.time.Clock;
@@ -46,7 +45,6 @@ final class BybitRestKlineApi implements RestKlineApi {
     static final int IP_RATE_LIMIT = 10018;
     static final int SERVER_TIMEOUT = 10000;
     static final int SERVER_ERROR = 10016;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Clock clock;
 
@@ -75,7 +73,7 @@ final class BybitRestKlineApi implements RestKlineApi {
      */
     @Override
     public List<Candle> parseKlines(String symbol, String body, Instant now) throws MalformedPayloadException {
-        JsonNode root = parse(body);
+        JsonNode root = ResponseValues.jsonOrNull(body);
         if (root == null || !root.isObject()) {
             throw new MalformedPayloadException("kline response is not a JSON object");
         }
@@ -130,7 +128,7 @@ final class BybitRestKlineApi implements RestKlineApi {
             return RateLimitAdvice.retryAfter(IP_BAN,
                     "HTTP 403: Bybit's IP limit (600 requests per 5 s) was breached; the IP must wait at least 10 minutes");
         }
-        JsonNode root = parse(body);
+        JsonNode root = ResponseValues.jsonOrNull(body);
         Instant serverNow = serverTime(root);
         if (status == 429) {
             // Not in Bybit's v5 rules, but a 429 means the same everywhere.
@@ -164,8 +162,8 @@ final class BybitRestKlineApi implements RestKlineApi {
 
     /** The usual pace; a full window's wait when what is left of the limit runs low (under a tenth). */
     private Duration pace(Function<String, Optional<String>> header, Instant serverNow) {
-        Optional<Long> remaining = header.apply("X-Bapi-Limit-Status").flatMap(BybitRestKlineApi::number);
-        Optional<Long> limit = header.apply("X-Bapi-Limit").flatMap(BybitRestKlineApi::number);
+        Optional<Long> remaining = header.apply("X-Bapi-Limit-Status").flatMap(ResponseValues::number);
+        Optional<Long> limit = header.apply("X-Bapi-Limit").flatMap(ResponseValues::number);
         if (remaining.isPresent() && limit.isPresent() && remaining.get() <= Math.max(1, limit.get() / 10)) {
             Duration untilReset = untilReset(header, serverNow, LIMIT_WINDOW);
             return untilReset.compareTo(LIMIT_WINDOW) > 0 ? untilReset : LIMIT_WINDOW;
@@ -175,7 +173,7 @@ final class BybitRestKlineApi implements RestKlineApi {
 
     /** The wait until X-Bapi-Limit-Reset-Timestamp, at least {@link #PACE}; {@code fallback} without the header. */
     private static Duration untilReset(Function<String, Optional<String>> header, Instant serverNow, Duration fallback) {
-        Optional<Long> reset = header.apply("X-Bapi-Limit-Reset-Timestamp").flatMap(BybitRestKlineApi::number);
+        Optional<Long> reset = header.apply("X-Bapi-Limit-Reset-Timestamp").flatMap(ResponseValues::number);
         if (reset.isEmpty()) {
             return fallback;
         }
@@ -192,24 +190,5 @@ final class BybitRestKlineApi implements RestKlineApi {
     private static String retMsg(JsonNode root) {
         String message = root == null ? "" : root.path("retMsg").asText("");
         return message.isEmpty() ? "" : ": " + message;
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isEmpty()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private static Optional<Long> number(String text) {
-        try {
-            return Optional.of(Long.parseLong(text.trim()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.exchange.ResponseValues;
 import io.klinepipeline.exchange.RestKlineApi;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -114,10 +115,10 @@ final class CoinbaseRestKlineApi implements RestKlineApi {
 
     @Override
     public RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body) {
-        String said = errorMessage(parse(body));
+        String said = errorMessage(ResponseValues.jsonOrNull(body));
         String suffix = said.isEmpty() ? "" : ": " + said;
         if (status == 429) {
-            Duration wait = header.apply("Retry-After").flatMap(CoinbaseRestKlineApi::seconds).orElse(RATE_LIMITED_WAIT);
+            Duration wait = header.apply("Retry-After").flatMap(ResponseValues::seconds).orElse(RATE_LIMITED_WAIT);
             return RateLimitAdvice.retryAfter(wait, "HTTP 429: too many requests" + suffix);
         }
         if (status >= 500) {
@@ -145,25 +146,5 @@ final class CoinbaseRestKlineApi implements RestKlineApi {
             }
         }
         return String.join(": ", parts);
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isEmpty()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private static Optional<Duration> seconds(String text) {
-        try {
-            long value = Long.parseLong(text.trim());
-            return value < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(value));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

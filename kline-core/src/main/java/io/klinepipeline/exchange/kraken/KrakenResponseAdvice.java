@@ -1,5 +1,6 @@
 package io.klinepipeline.exchange.kraken;
 
+import io.klinepipeline.exchange.ResponseValues;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +36,7 @@ final class KrakenResponseAdvice {
         List<String> errors = errors(body);
         String said = errors.isEmpty() ? "" : ": " + String.join("; ", errors);
         if (status == 429) {
-            Duration wait = header.apply("Retry-After").flatMap(KrakenResponseAdvice::seconds).orElse(RATE_LIMITED_WAIT);
+            Duration wait = header.apply("Retry-After").flatMap(ResponseValues::seconds).orElse(RATE_LIMITED_WAIT);
             return RateLimitAdvice.retryAfter(wait, "HTTP 429: too many requests" + said);
         }
         if (status >= 500) {
@@ -78,14 +79,5 @@ final class KrakenResponseAdvice {
             out.add(error.asText());
         }
         return out;
-    }
-
-    private static Optional<Duration> seconds(String text) {
-        try {
-            long value = Long.parseLong(text.trim());
-            return value < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(value));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -1,10 +1,9 @@
 package io.klinepipeline.exchange.okx;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.exchange.ResponseValues;
 import io.klinepipeline.exchange.RestKlineApi;
 import java.net.URI;
 import java.time.Duration;
@@ -56,7 +55,6 @@ final class OkxRestKlineApi implements RestKlineApi {
     static final String RATE_LIMIT = "50011";
     /** Service unavailable, request timeout, systems busy, system error: "please try again later". */
     private static final Set<String> TRY_AGAIN = Set.of("50001", "50004", "50013", "50026");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Whether minutes from {@code from} on are well within the 1,440 that /candles serves at {@code now}. */
     static boolean recent(Instant from, Instant now) {
@@ -90,7 +88,7 @@ final class OkxRestKlineApi implements RestKlineApi {
      */
     @Override
     public List<Candle> parseKlines(String symbol, String body, Instant now) throws MalformedPayloadException {
-        JsonNode root = parse(body);
+        JsonNode root = ResponseValues.jsonOrNull(body);
         if (root == null || !root.isObject()) {
             throw new MalformedPayloadException("candles response is not a JSON object");
         }
@@ -118,10 +116,10 @@ final class OkxRestKlineApi implements RestKlineApi {
 
     @Override
     public RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body) {
-        JsonNode root = parse(body);
+        JsonNode root = ResponseValues.jsonOrNull(body);
         String code = root == null || !root.isObject() || !root.has("code") ? null : root.get("code").asText();
         if (status == 429 || RATE_LIMIT.equals(code)) {
-            Duration wait = header.apply("Retry-After").flatMap(OkxRestKlineApi::seconds).orElse(RATE_LIMITED_WAIT);
+            Duration wait = header.apply("Retry-After").flatMap(ResponseValues::seconds).orElse(RATE_LIMITED_WAIT);
             return RateLimitAdvice.retryAfter(wait, "OKX rate limit (HTTP " + status
                     + (code == null ? "" : ", code " + code) + ")" + msg(root));
         }
@@ -144,25 +142,5 @@ final class OkxRestKlineApi implements RestKlineApi {
     private static String msg(JsonNode root) {
         String message = root == null ? "" : root.path("msg").asText("");
         return message.isEmpty() ? "" : ": " + message;
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isEmpty()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private static Optional<Duration> seconds(String text) {
-        try {
-            long value = Long.parseLong(text.trim());
-            return value < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(value));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }
