@@ -6,29 +6,22 @@
 # minutes a little after the start (the simulator's gap), and bronze-rest heals those minutes
 # from their REST APIs. Everything lives in .demo/ and in the databases kline_demo and
 # kline_demo_dagster, apart from `make run`'s. Ctrl-C stops everything.
+#
+#   scripts/demo.sh [--config-only]    (--config-only: write .demo/pipeline.yaml and stop; tests use it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
-demo="$root/.demo"
+demo="${KLINE_DEMO_DIR:-$root/.demo}"
 base_port="${KLINE_DEMO_BASE_PORT:-18100}"
 admin_port=$((base_port + 99))
 admin="http://127.0.0.1:$admin_port"
 mkdir -p "$demo"
 
-bin/exchange-simulator --base-port "$base_port" --admin-port "$admin_port" >>"$demo/simulator.log" 2>&1 &
-simulator_pid=$!
-trap 'echo "stopping the exchange simulator ($simulator_pid)"; kill -TERM "$simulator_pid" 2>/dev/null; wait "$simulator_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$admin/now" >/dev/null 2>&1 && break
-  kill -0 "$simulator_pid" 2>/dev/null || { echo "the exchange simulator did not start; see $demo/simulator.log" >&2; exit 1; }
-  sleep 0.2
-done
-curl -sf "$admin/now" >/dev/null || { echo "the exchange simulator's admin API does not answer on $admin" >&2; exit 1; }
-echo "exchange simulator up (pid $simulator_pid; venues on ports $base_port-$((base_port + 4)), admin $admin)"
-
-url() { echo "$1_url: $2://127.0.0.1:$((base_port + $3))"; }
-hour="$(date -u -d '-2 hour' +%Y-%m-%dT%H:00:00Z)"
-cat > "$demo/pipeline.yaml" <<YAML
+write_config() {
+  url() { echo "$1_url: $2://127.0.0.1:$((base_port + $3))"; }
+  local hour
+  hour="$(date -u -d '-2 hour' +%Y-%m-%dT%H:00:00Z)"
+  cat > "$demo/pipeline.yaml" <<YAML
 # Written by scripts/demo.sh: every venue points at the local exchange simulator.
 exchanges:
   binance:
@@ -58,6 +51,29 @@ storage:
 partitions: {start: "$hour"}
 engine: {roll_max_age_seconds: 60}   # finished files every minute, for the five-minute refresh
 YAML
+}
+
+if [[ "${1:-}" == "--config-only" ]]; then
+  write_config
+  echo "$demo/pipeline.yaml"
+  exit 0
+elif [[ $# -gt 0 ]]; then
+  echo "usage: $0 [--config-only]" >&2
+  exit 2
+fi
+
+bin/exchange-simulator --base-port "$base_port" --admin-port "$admin_port" >>"$demo/simulator.log" 2>&1 &
+simulator_pid=$!
+trap 'echo "stopping the exchange simulator ($simulator_pid)"; kill -TERM "$simulator_pid" 2>/dev/null; wait "$simulator_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "$admin/now" >/dev/null 2>&1 && break
+  kill -0 "$simulator_pid" 2>/dev/null || { echo "the exchange simulator did not start; see $demo/simulator.log" >&2; exit 1; }
+  sleep 0.2
+done
+curl -sf "$admin/now" >/dev/null || { echo "the exchange simulator's admin API does not answer on $admin" >&2; exit 1; }
+echo "exchange simulator up (pid $simulator_pid; venues on ports $base_port-$((base_port + 4)), admin $admin)"
+
+write_config
 
 # The gap: minutes +3..+5 from now, on Binance and Kraken.
 now=$(date -u +%s)
