@@ -8,10 +8,12 @@ import java.util.Set;
 
 /**
  * Serializes a Throwable as the {@code PipesException} object of a {@code closed} message:
- * {@code {name, message, stack, cause, context}}, every key present. Formatted like the Python
- * client's (message ends with a newline, one stack entry per frame ending with a newline) so
- * Dagster's error rendering reads naturally. Java has no implicit "during handling of" chain, so
- * {@code context} is always null; {@code cause} follows {@link Throwable#getCause()}.
+ * {@code {name, message, stack, cause, context}}, every key present. {@code message} is the bare
+ * exception message, as Dagster's Pipes conformance suite requires (the class goes in {@code name},
+ * which Dagster shows beside it); only an exception without a message falls back to its
+ * {@code toString()}, the class name, since Dagster needs a string. The stack has one entry per
+ * frame ending with a newline, like the Python client's. Java has no implicit "during handling
+ * of" chain, so {@code context} is always null; {@code cause} follows {@link Throwable#getCause()}.
  */
 final class PipesExceptionJson {
 
@@ -27,8 +29,8 @@ final class PipesExceptionJson {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         String className = throwable.getClass().getName();
         node.put("name", className.substring(className.lastIndexOf('.') + 1));
-        String described = throwable.toString();
-        node.put("message", (described == null ? className : described) + "\n");
+        String message = throwable.getMessage();
+        node.put("message", message != null ? message : String.valueOf(throwable));
         var stack = node.putArray("stack");
         for (StackTraceElement frame : throwable.getStackTrace()) {
             stack.add("  at " + frame + "\n");

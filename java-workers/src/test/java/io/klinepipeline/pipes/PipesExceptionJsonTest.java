@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 class PipesExceptionJsonTest {
 
     @Test
-    void formatsMessageAndFramesLikeThePythonClient() {
+    void sendsTheBareMessageAndOneStackEntryPerFrame() {
         JsonNode json = PipesExceptionJson.of(new IllegalArgumentException("bad symbol"));
 
-        assertThat(json.get("message").asText()).isEqualTo("java.lang.IllegalArgumentException: bad symbol\n");
+        assertThat(json.get("message").asText()).isEqualTo("bad symbol");
+        assertThat(json.get("name").asText()).isEqualTo("IllegalArgumentException");
         assertThat(json.get("stack")).isNotEmpty();
         json.get("stack").forEach(frame -> assertThat(frame.asText()).startsWith("  at ").endsWith("\n"));
     }
@@ -20,7 +21,7 @@ class PipesExceptionJsonTest {
     void anExceptionWithoutMessageStillHasAStringMessage() {
         JsonNode json = PipesExceptionJson.of(new NullPointerException());
 
-        assertThat(json.get("message").isTextual()).isTrue();
+        assertThat(json.get("message").asText()).isEqualTo("java.lang.NullPointerException");
         assertThat(json.get("name").asText()).isEqualTo("NullPointerException");
     }
 
