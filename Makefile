@@ -11,11 +11,12 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python run demo db migrate engine clean
+.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
 	@echo "make test   - every test, Java (JUnit) and Python (pytest), against a real local PostgreSQL"
+	@echo "make test-pipes-conformance - Dagster's Pipes conformance suite against the Java Pipes client"
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
@@ -41,14 +42,20 @@ build: tools
 db:
 	@scripts/ensure-postgres.sh
 
-# JUnit needs the database for the loader, migration and job tests; pytest needs the built jar.
+# JUnit needs the database for the loader, migration and job tests; pytest and the Pipes
+# conformance suite need the built jar (and test classes, for the conformance entry point).
 test: tools venv
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
 	$(MVN) package; \
+	$(MAKE) --no-print-directory test-pipes-conformance; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 test-java: tools
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package
+
+# Its own virtualenv (.venv-pipes-conformance/, pytest < 9); builds the jar first only if missing.
+test-pipes-conformance: tools
+	PYTHON=$(PYTHON) MVN="$(MVN)" scripts/pipes-conformance.sh
 
 test-python: venv
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(VENV)/bin/pytest -q -p no:cacheprovider
