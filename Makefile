@@ -41,9 +41,11 @@ build: tools
 db:
 	@scripts/ensure-postgres.sh
 
-# JUnit needs the database for the loader, migration and job tests; pytest needs the built jar.
+# JUnit needs the database for the loader, migration and job tests; pytest needs the built jar,
+# and Chromium (Debian's, scripts/ensure-chromium.sh) for the Dagster UI test.
 test: tools venv
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
 	$(MVN) package; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
@@ -51,7 +53,9 @@ test-java: tools
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package
 
 test-python: venv
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(VENV)/bin/pytest -q -p no:cacheprovider
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
+	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 run: build venv
 	scripts/run.sh
