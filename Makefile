@@ -43,9 +43,11 @@ db:
 	@scripts/ensure-postgres.sh
 
 # JUnit needs the database for the loader, migration and job tests; pytest and the Pipes
-# conformance suite need the built jar (and test classes, for the conformance entry point).
+# conformance suite need the built jar (and test classes, for the conformance entry point),
+# pytest also Chromium (Debian's, scripts/ensure-chromium.sh) for the Dagster UI test.
 test: tools venv
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
 	$(MVN) package; \
 	$(MAKE) --no-print-directory test-pipes-conformance; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider
@@ -58,7 +60,9 @@ test-pipes-conformance: tools
 	PYTHON=$(PYTHON) MVN="$(MVN)" scripts/pipes-conformance.sh
 
 test-python: venv
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(VENV)/bin/pytest -q -p no:cacheprovider
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
+	$(VENV)/bin/pytest -q -p no:cacheprovider
 
 run: build venv
 	scripts/run.sh

@@ -1,11 +1,12 @@
-"""Shared fixtures: a small pipeline.yaml written the way users write it."""
+"""Shared fixtures: a small pipeline.yaml written the way users write it, and a fresh database."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from dagster_project.config import PipelineConfig, load_pipeline_config
+from dagster_project.tests.pipeline_setup import fresh_database
 
 TWO_BINANCE_PAIRS = """\
 exchanges:
@@ -29,3 +30,10 @@ def write_pipeline_config(tmp_path: Path) -> Callable[[str], PipelineConfig]:
         return load_pipeline_config(path)
 
     return write
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    """A fresh database on the server of $KLINE_DATABASE_URL for the test module, dropped after it."""
+    with fresh_database() as url:
+        yield url

@@ -1,13 +1,10 @@
 """The whole pipeline for one hour: the real worker jar, real PostgreSQL, the engine's JSONL files and
 a local Binance REST server. Skipped only while the jar has not been built."""
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -21,6 +18,7 @@ from dagster_project.keys import NO_MISSING_MINUTES_CHECK
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource, worker_jar_path
 from dagster_project.tests.fake_binance import MINUTE, CapturedPair, FakeBinanceRest, serve
+from dagster_project.tests.pipeline_setup import write_fake_binance_pipeline
 
 WORKER_JAR = worker_jar_path()
 pytestmark = pytest.mark.skipif(
@@ -28,7 +26,6 @@ pytestmark = pytest.mark.skipif(
     reason=f"worker jar {WORKER_JAR} does not exist yet: build java-workers or set KLINE_WORKER_JAR",
 )
 
-ADMIN_DATABASE_URL = os.environ.get("KLINE_DATABASE_URL") or "postgresql://kline:kline@127.0.0.1:5432/kline"
 HOUR = datetime(2026, 11, 24, 10, tzinfo=timezone.utc)
 PARTITION = "2026-11-24-10:00"
 CANONICAL = {"BTCUSDT": "BTC-USDT", "ETHUSDT": "ETH-USDT"}
@@ -44,18 +41,6 @@ CAPTURED = {
 }
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """A fresh database on the server of $KLINE_DATABASE_URL, dropped at the end of the session."""
-    admin = ADMIN_DATABASE_URL.removeprefix("jdbc:")
-    name = f"kline_e2e_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield urlunsplit(urlsplit(admin)._replace(path=f"/{name}"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 @pytest.fixture(scope="module")
 def fake_binance() -> Iterator[FakeBinanceRest]:
     with serve(FakeBinanceRest(pairs=CAPTURED)) as fake:
@@ -66,24 +51,7 @@ def fake_binance() -> Iterator[FakeBinanceRest]:
 def pipeline_config(tmp_path_factory: pytest.TempPathFactory, fake_binance: FakeBinanceRest) -> PipelineConfig:
     """pipeline.yaml pointing at the fake REST server, with the engine's files for the hour written below it."""
     root = tmp_path_factory.mktemp("pipeline")
-    path = root / "pipeline.yaml"
-    path.write_text(
-        f"""\
-exchanges:
-  binance:
-    ws_url: ws://127.0.0.1:9      # not used by the workers
-    rest_url: {fake_binance.url}
-    pairs: [BTCUSDT, ETHUSDT]
-storage:
-  local_dir: bronze
-  dead_letter_dir: dead-letter
-  s3: {{enabled: false}}
-partitions: {{start: "2026-11-01T00:00:00Z"}}
-""",
-        encoding="utf-8",
-    )
-    for pair in CAPTURED.values():
-        pair.write_jsonl(root / "bronze")
+    path = write_fake_binance_pipeline(root, fake_binance.url, CAPTURED)
     return load_pipeline_config(path)
 
 
