@@ -1,11 +1,26 @@
-"""One asset per exchange pair: the minutes the WebSocket capture missed, fetched from REST."""
+"""One asset per exchange pair: the minutes the WebSocket capture missed, fetched from REST.
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetsDefinition, MaterializeResult, PartitionsDefinition, asset
+The assets of one exchange form one subsettable batch, filled by a single worker launch (pairs one
+after another, so the batch asks the venue no faster than one pair would)."""
 
-from dagster_project.config import Exchange, Pair, PipelineConfig
-from dagster_project.keys import BRONZE_GROUP, NO_MISSING_MINUTES_CHECK, bronze_rest_key, ext_to_bronze_key
-from dagster_project.resources import KlineWorkerResource
+from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, PartitionsDefinition
 
+from dagster_project.batches import worker_batch
+from dagster_project.config import Exchange, PipelineConfig
+from dagster_project.keys import (
+    BRONZE_GROUP,
+    NO_MISSING_MINUTES_CHECK,
+    bronze_rest_batch_name,
+    bronze_rest_key,
+    ext_to_bronze_key,
+)
+from dagster_project.targets import WorkerTarget
+
+_DESCRIPTION = (
+    "Minutes of the window that bronze holds no final candle for, fetched from the exchange's REST "
+    "API into bronze.bronze_ohclv_native with source 'rest'. Minutes the exchange has no candle for "
+    "are recorded as checked, so they are not asked for again."
+)
 _CHECK_DESCRIPTION = (
     "Every minute of the partition that is over has a final candle in bronze for this exchange "
     "pair (warns otherwise: the exchange may not have the minute yet)."
@@ -13,28 +28,31 @@ _CHECK_DESCRIPTION = (
 
 
 def build_bronze_rest_assets(config: PipelineConfig, partitions_def: PartitionsDefinition) -> list[AssetsDefinition]:
-    """One `bronze-rest` asset per configured (exchange, native symbol), after its `ext-to-bronze` asset."""
-    return [_bronze_rest_asset(exchange, pair, partitions_def) for exchange in config.exchanges for pair in exchange.pairs]
+    """One `bronze-rest` asset per configured (exchange, native symbol), after its `ext-to-bronze` asset, batched per exchange."""
+    return [_exchange_batch(exchange, partitions_def) for exchange in config.exchanges]
 
 
-def _bronze_rest_asset(exchange: Exchange, pair: Pair, partitions_def: PartitionsDefinition) -> AssetsDefinition:
-    key = bronze_rest_key(exchange.name, pair.symbol)
-
-    @asset(
-        key=key,
-        check_specs=[AssetCheckSpec(NO_MISSING_MINUTES_CHECK, asset=key, description=_CHECK_DESCRIPTION)],
-        group_name=BRONZE_GROUP,
-        deps=[ext_to_bronze_key(exchange.name, pair.symbol)],
+def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+    targets = [
+        WorkerTarget(bronze_rest_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(NO_MISSING_MINUTES_CHECK,))
+        for p in exchange.pairs
+    ]
+    return worker_batch(
+        name=bronze_rest_batch_name(exchange.name),
+        subcommand="bronze-rest",
+        description=f"Fills the selected {exchange.name} pairs' missing minutes from its REST API, in one worker launch.",
+        targets=targets,
+        specs=[
+            AssetSpec(
+                target.key,
+                group_name=BRONZE_GROUP,
+                description=_DESCRIPTION,
+                deps=[ext_to_bronze_key(exchange.name, target.symbol)],
+                kinds={"java", "postgres"},
+                metadata={"exchange": exchange.name, "symbol": target.symbol},
+            )
+            for target in targets
+        ],
+        check_specs=[AssetCheckSpec(NO_MISSING_MINUTES_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
-        kinds={"java", "postgres"},
-        metadata={"exchange": exchange.name, "symbol": pair.symbol},
     )
-    def bronze_rest(context: AssetExecutionContext, kline_worker: KlineWorkerResource) -> MaterializeResult:
-        """Minutes of the window that bronze holds no final candle for, fetched from the exchange's
-        REST API into bronze.bronze_ohclv_native with source 'rest'. Minutes the exchange has no
-        candle for are recorded as checked, so they are not asked for again."""
-        return kline_worker.run(
-            context, "bronze-rest", exchange=exchange.name, symbol=pair.symbol, checks=[NO_MISSING_MINUTES_CHECK]
-        )
-
-    return bronze_rest

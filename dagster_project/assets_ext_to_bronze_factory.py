@@ -1,28 +1,42 @@
-"""One asset per exchange pair: the engine's captured WebSocket candles (JSONL) loaded into bronze."""
+"""One asset per exchange pair: the engine's captured WebSocket candles (JSONL) loaded into bronze.
 
-from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, PartitionsDefinition, asset
+The assets of one exchange form one subsettable batch, loaded by a single worker launch."""
 
-from dagster_project.config import Exchange, Pair, PipelineConfig
-from dagster_project.keys import BRONZE_GROUP, ext_to_bronze_key
-from dagster_project.resources import KlineWorkerResource
+from dagster import AssetsDefinition, AssetSpec, PartitionsDefinition
+
+from dagster_project.batches import worker_batch
+from dagster_project.config import Exchange, PipelineConfig
+from dagster_project.keys import BRONZE_GROUP, ext_to_bronze_batch_name, ext_to_bronze_key
+from dagster_project.targets import WorkerTarget
+
+_DESCRIPTION = (
+    "Candles the ingestion engine captured from the exchange's WebSocket (JSONL files of the hour, "
+    "by received_at), every update as received, in bronze.bronze_ohclv_native with source "
+    "'websocket'. Malformed lines go to the dead-letter folder."
+)
+
 
 def build_ext_to_bronze_assets(config: PipelineConfig, partitions_def: PartitionsDefinition) -> list[AssetsDefinition]:
-    """One `ext-to-bronze` asset per configured (exchange, native symbol)."""
-    return [_ext_to_bronze_asset(exchange, pair, partitions_def) for exchange in config.exchanges for pair in exchange.pairs]
+    """One `ext-to-bronze` asset per configured (exchange, native symbol), batched per exchange."""
+    return [_exchange_batch(exchange, partitions_def) for exchange in config.exchanges]
 
 
-def _ext_to_bronze_asset(exchange: Exchange, pair: Pair, partitions_def: PartitionsDefinition) -> AssetsDefinition:
-    @asset(
-        key=ext_to_bronze_key(exchange.name, pair.symbol),
-        group_name=BRONZE_GROUP,
+def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+    targets = [WorkerTarget(ext_to_bronze_key(exchange.name, p.symbol), p.symbol, exchange.name) for p in exchange.pairs]
+    return worker_batch(
+        name=ext_to_bronze_batch_name(exchange.name),
+        subcommand="ext-to-bronze",
+        description=f"Loads the selected {exchange.name} pairs' captured candles into bronze, in one worker launch.",
+        targets=targets,
+        specs=[
+            AssetSpec(
+                target.key,
+                group_name=BRONZE_GROUP,
+                description=_DESCRIPTION,
+                kinds={"java", "postgres"},
+                metadata={"exchange": exchange.name, "symbol": target.symbol},
+            )
+            for target in targets
+        ],
         partitions_def=partitions_def,
-        kinds={"java", "postgres"},
-        metadata={"exchange": exchange.name, "symbol": pair.symbol},
     )
-    def ext_to_bronze(context: AssetExecutionContext, kline_worker: KlineWorkerResource) -> MaterializeResult:
-        """Candles the ingestion engine captured from the exchange's WebSocket (JSONL files of the
-        hour, by received_at), every update as received, in bronze.bronze_ohclv_native with
-        source 'websocket'. Malformed lines go to the dead-letter folder."""
-        return kline_worker.run(context, "ext-to-bronze", exchange=exchange.name, symbol=pair.symbol)
-
-    return ext_to_bronze

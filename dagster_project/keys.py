@@ -31,3 +31,16 @@ def silver_key(canonical: str) -> AssetKey:
 def _part(text: str) -> str:
     # Asset key parts allow letters, digits and underscores; symbols may carry - _ / (BTC-USD, BTC/USD).
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def ext_to_bronze_batch_name(exchange: str) -> str:
+    """The step that loads every selected pair of one exchange into bronze."""
+    return f"ext_to_bronze_{_part(exchange)}"
+
+
+def bronze_rest_batch_name(exchange: str) -> str:
+    """The step that fills every selected pair of one exchange from its REST API."""
+    return f"bronze_rest_{_part(exchange)}"
+
+
+SILVER_BATCH_NAME = "silver_merge"

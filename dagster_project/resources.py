@@ -6,19 +6,24 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import AssetExecutionContext, ConfigurableResource, MaterializeResult, PipesSubprocessClient, PreviewWarning
+from dagster import AssetCheckResult, AssetExecutionContext, ConfigurableResource, MaterializeResult, PipesSubprocessClient, PreviewWarning
 from pydantic import Field
 
+from dagster_project.targets import WorkerTarget
 from dagster_project.config import pipeline_config_path, worker_jar_path
 
 DATABASE_URL_ENV = "KLINE_DATABASE_URL"
+
+PipesResult = MaterializeResult | AssetCheckResult
 
 
 class KlineWorkerResource(ConfigurableResource):
     """Runs `java -jar kline-worker.jar --config <pipeline.yaml> <subcommand>` as a Pipes subprocess.
 
-    The window, exchange and symbol travel in the Pipes extras, so partition ranges (backfills)
-    work; the database URL travels in the environment, never on the command line.
+    One launch per batch: the window and the selected assets (each with its exchange, symbol and
+    checks) travel in the Pipes extras, so partition ranges (backfills) work and an hourly run
+    costs a few launches, not three per pair; the database URL travels in the environment, never
+    on the command line.
     """
 
     database_url: str = Field(description="libpq-style or JDBC URL of the PostgreSQL database (KLINE_DATABASE_URL).")
@@ -32,32 +37,25 @@ class KlineWorkerResource(ConfigurableResource):
     )
     java: str = Field(default="java", description="The java executable (17 or later).")
 
-    def run(
-        self,
-        context: AssetExecutionContext,
-        subcommand: str,
-        *,
-        symbol: str,
-        exchange: str | None = None,
-        checks: Sequence[str] = (),
-    ) -> MaterializeResult:
-        """Runs one subcommand over the run's partition window and returns what the worker reported."""
+    def run(self, context: AssetExecutionContext, subcommand: str, targets: Sequence[WorkerTarget]) -> Iterator[PipesResult]:
+        """Runs one subcommand for a batch of assets over the run's partition window, in one launch,
+        and yields the materialization and check results the worker reported for each."""
         window = context.partition_time_window  # spans the whole range when a run covers several partitions
         command = [self.java, "-jar", str(self._jar()), "--config", str(self._config()), subcommand]
-        if exchange is not None:
-            command += ["--exchange", exchange]
-        command += ["--symbol", symbol]
-        extras: dict[str, object] = {"symbol": symbol, "window_start": window.start.isoformat(), "window_end": window.end.isoformat()}
-        if exchange is not None:
-            extras["exchange"] = exchange
-        if checks:
-            extras["checks"] = list(checks)  # the worker reports only checks the asset declared
-        context.log.info(f"{' '.join(command)} for [{window.start.isoformat()}, {window.end.isoformat()})")
+        extras: dict[str, object] = {
+            "window_start": window.start.isoformat(),
+            "window_end": window.end.isoformat(),
+            "streams": [target.as_extra() for target in targets],
+        }
+        context.log.info(
+            f"{' '.join(command)} for [{window.start.isoformat()}, {window.end.isoformat()}): "
+            + ", ".join(target.label() for target in targets)
+        )
         with _dagster_pipes_internal_warnings_silenced():
             invocation = PipesSubprocessClient().run(
                 context=context, command=command, extras=extras, env={DATABASE_URL_ENV: self.database_url}
             )
-        return invocation.get_materialize_result()
+        yield from invocation.get_results()
 
     def _jar(self) -> Path:
         return (Path(self.worker_jar) if self.worker_jar else worker_jar_path()).resolve()

@@ -25,7 +25,7 @@ def _all_assets(config: PipelineConfig) -> list[AssetsDefinition]:
 
 
 def _deps(assets: list[AssetsDefinition]) -> dict[str, set[str]]:
-    return {a.key.to_user_string(): {d.to_user_string() for d in a.dependency_keys} for a in assets}
+    return {k.to_user_string(): {d.to_user_string() for d in a.asset_deps[k]} for a in assets for k in a.keys}
 
 
 def test_generates_a_websocket_and_a_rest_bronze_asset_per_pair_and_a_silver_asset_per_canonical_pair(
@@ -41,7 +41,7 @@ def test_generates_a_websocket_and_a_rest_bronze_asset_per_pair_and_a_silver_ass
         "silver/btc_usdt": {"bronze/binance_btcusdt_rest"},
         "silver/eth_usdt": {"bronze/binance_ethusdt_rest"},
     }
-    groups = {a.key.to_user_string(): a.group_names_by_key[a.key] for a in assets}
+    groups = {k.to_user_string(): a.group_names_by_key[k] for a in assets for k in a.keys}
     assert groups == {key: key.split("/")[0] for key in groups}
 
 
@@ -74,4 +74,20 @@ def test_assets_need_the_worker_resource_and_describe_themselves(
 ) -> None:
     for asset in _all_assets(write_pipeline_config(TWO_BINANCE_PAIRS)):
         assert "kline_worker" in asset.required_resource_keys
-        assert asset.descriptions_by_key[asset.key]
+        assert all(asset.descriptions_by_key[k] for k in asset.keys)
+
+
+def test_the_pairs_of_one_exchange_and_layer_share_one_subsettable_step(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    assets = _all_assets(write_pipeline_config(OKX_LISTING_BTC_USDT))
+
+    steps = {a.node_def.name: sorted(k.to_user_string() for k in a.keys) for a in assets}
+    assert steps == {
+        "ext_to_bronze_binance": ["bronze/binance_btcusdt_ws", "bronze/binance_ethusdt_ws"],
+        "ext_to_bronze_okx": ["bronze/okx_btc_usdt_ws"],
+        "bronze_rest_binance": ["bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest"],
+        "bronze_rest_okx": ["bronze/okx_btc_usdt_rest"],
+        "silver_merge": ["silver/btc_usdt", "silver/eth_usdt"],
+    }
+    assert all(a.can_subset for a in assets)

@@ -11,6 +11,7 @@ from dagster import AssetsDefinition, materialize
 from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import PipelineConfig
+from dagster_project.keys import bronze_rest_key, silver_key
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource
 from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
@@ -21,14 +22,15 @@ import json, os, sys
 from dagster_pipes import open_dagster_pipes
 
 with open_dagster_pipes() as pipes:
-    pipes.report_asset_materialization(metadata={{
-        "argv": {{"raw_value": sys.argv[1:], "type": "json"}},
-        "extras": {{"raw_value": pipes.extras, "type": "json"}},
-        "database_url": os.environ.get("KLINE_DATABASE_URL"),
-        "rows": {{"raw_value": 7, "type": "int"}},
-    }})
-    for check in pipes.extras.get("checks", []):  # as the real worker: every check the asset declared
-        pipes.report_asset_check(check_name=check, passed=True)
+    for stream in pipes.extras["streams"]:  # as the real worker: each asset of the batch, and its checks
+        pipes.report_asset_materialization(asset_key=stream["asset_key"], metadata={{
+            "argv": {{"raw_value": sys.argv[1:], "type": "json"}},
+            "extras": {{"raw_value": pipes.extras, "type": "json"}},
+            "database_url": os.environ.get("KLINE_DATABASE_URL"),
+            "rows": {{"raw_value": 7, "type": "int"}},
+        }})
+        for check in stream["checks"]:
+            pipes.report_asset_check(asset_key=stream["asset_key"], check_name=check, passed=True)
 """
 
 
@@ -41,59 +43,83 @@ def stand_in_java(tmp_path: Path) -> Path:
 
 
 def _reported(assets: list[AssetsDefinition], resource: KlineWorkerResource, **kwargs: object) -> dict:
-    """The metadata the stand-in reported, plus the partitions Dagster recorded it for."""
+    """The metadata the stand-in reported (for the first asset), the partitions Dagster recorded,
+    the assets materialized and the checks evaluated."""
     result = materialize(assets, resources={"kline_worker": resource}, **kwargs)
     events = result.get_asset_materialization_events()
     metadata = {name: value.value for name, value in events[0].materialization.metadata.items()}
-    return {**metadata, "partitions": sorted(e.partition for e in events)}
+    return {
+        **metadata,
+        "partitions": sorted({e.partition for e in events}),
+        "assets": sorted({e.asset_key.to_user_string() for e in events}),
+        "checks": sorted(f"{c.asset_key.to_user_string()}:{c.check_name}" for c in result.get_asset_check_evaluations()),
+    }
 
 
-def test_launches_the_subcommand_with_config_exchange_symbol_and_the_partition_window(
+def test_launches_the_subcommand_once_for_the_batch_with_every_selected_stream_and_the_partition_window(
     write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path, tmp_path: Path
 ) -> None:
     config = write_pipeline_config(TWO_BINANCE_PAIRS)
-    rest_btc = build_bronze_rest_assets(config, hourly_partitions(config))[0]
+    (rest_binance,) = build_bronze_rest_assets(config, hourly_partitions(config))
     resource = KlineWorkerResource(
         database_url="postgresql://u:p@db:5432/kline", worker_jar="w.jar", pipeline_config=str(config.path), java=str(stand_in_java)
     )
 
-    reported = _reported([rest_btc], resource, partition_key="2026-11-24-10:00")
+    reported = _reported([rest_binance], resource, partition_key="2026-11-24-10:00")
 
-    assert reported["argv"] == [
-        "-jar", str(Path("w.jar").resolve()), "--config", str(config.path), "bronze-rest", "--exchange", "binance", "--symbol", "BTCUSDT"
-    ]
+    assert reported["argv"] == ["-jar", str(Path("w.jar").resolve()), "--config", str(config.path), "bronze-rest"]
     assert reported["extras"] == {
-        "exchange": "binance",
-        "symbol": "BTCUSDT",
         "window_start": "2026-11-24T10:00:00+00:00",
         "window_end": "2026-11-24T11:00:00+00:00",
-        "checks": ["no_missing_minutes"],
+        "streams": [
+            {"asset_key": "bronze/binance_btcusdt_rest", "symbol": "BTCUSDT", "exchange": "binance", "checks": ["no_missing_minutes"]},
+            {"asset_key": "bronze/binance_ethusdt_rest", "symbol": "ETHUSDT", "exchange": "binance", "checks": ["no_missing_minutes"]},
+        ],
     }
     assert reported["database_url"] == "postgresql://u:p@db:5432/kline"
     assert reported["rows"] == 7
     assert reported["partitions"] == ["2026-11-24-10:00"]
+    assert reported["assets"] == ["bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest"]
+    assert reported["checks"] == ["bronze/binance_btcusdt_rest:no_missing_minutes", "bronze/binance_ethusdt_rest:no_missing_minutes"]
+
+
+def test_a_selection_passes_only_the_selected_assets_and_checks(
+    write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path
+) -> None:
+    config = write_pipeline_config(TWO_BINANCE_PAIRS)
+    (rest_binance,) = build_bronze_rest_assets(config, hourly_partitions(config))
+    eth = bronze_rest_key("binance", "ETHUSDT")
+    resource = KlineWorkerResource(database_url="x", pipeline_config=str(config.path), java=str(stand_in_java))
+
+    reported = _reported([rest_binance], resource, selection=[eth], partition_key="2026-11-24-10:00")
+
+    assert reported["extras"]["streams"] == [
+        {"asset_key": "bronze/binance_ethusdt_rest", "symbol": "ETHUSDT", "exchange": "binance", "checks": ["no_missing_minutes"]},
+    ]
+    assert reported["assets"] == ["bronze/binance_ethusdt_rest"]
+    assert reported["checks"] == ["bronze/binance_ethusdt_rest:no_missing_minutes"]
 
 
 def test_a_run_over_a_partition_range_passes_the_whole_range_as_one_window(
     write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path
 ) -> None:
     config = write_pipeline_config(TWO_BINANCE_PAIRS)
-    silver_btc = build_silver_assets(config, hourly_partitions(config))[0]
+    (silver,) = build_silver_assets(config, hourly_partitions(config))
     resource = KlineWorkerResource(database_url="jdbc:postgresql://db/kline", pipeline_config=str(config.path), java=str(stand_in_java))
 
     reported = _reported(
-        [silver_btc],
+        [silver],
         resource,
+        selection=[silver_key("BTC-USDT")],
         tags={"dagster/asset_partition_range_start": "2026-11-24-10:00", "dagster/asset_partition_range_end": "2026-11-24-12:00"},
     )
 
     assert reported["partitions"] == ["2026-11-24-10:00", "2026-11-24-11:00", "2026-11-24-12:00"]
-    assert reported["argv"][-3:] == ["silver", "--symbol", "BTC-USDT"]
+    assert reported["argv"][-1] == "silver"
     assert reported["extras"] == {
-        "symbol": "BTC-USDT",
         "window_start": "2026-11-24T10:00:00+00:00",
         "window_end": "2026-11-24T13:00:00+00:00",
-        "checks": ["no_missing_minutes"],
+        "streams": [{"asset_key": "silver/btc_usdt", "symbol": "BTC-USDT", "checks": ["no_missing_minutes"]}],
     }
 
 
@@ -103,10 +129,10 @@ def test_the_jar_and_config_default_to_the_environment_then_the_repository(
     config = write_pipeline_config(TWO_BINANCE_PAIRS)
     monkeypatch.setenv("KLINE_WORKER_JAR", str(tmp_path / "elsewhere.jar"))
     monkeypatch.setenv("KLINE_PIPELINE_CONFIG", str(config.path))
-    rest_btc = build_bronze_rest_assets(config, hourly_partitions(config))[0]
+    (rest_binance,) = build_bronze_rest_assets(config, hourly_partitions(config))
 
     reported = _reported(
-        [rest_btc], KlineWorkerResource(database_url="x", java=str(stand_in_java)), partition_key="2026-11-24-10:00"
+        [rest_binance], KlineWorkerResource(database_url="x", java=str(stand_in_java)), partition_key="2026-11-24-10:00"
     )
 
     assert reported["argv"][:4] == ["-jar", str(tmp_path / "elsewhere.jar"), "--config", str(config.path)]

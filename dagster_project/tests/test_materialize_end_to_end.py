@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from dagster import AssetsDefinition, DagsterEventType, DagsterInstance, ExecuteInProcessResult, materialize
+from dagster import AssetKey, AssetsDefinition, DagsterEventType, DagsterInstance, ExecuteInProcessResult, materialize
 
 from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
@@ -64,8 +64,23 @@ def all_assets(config: PipelineConfig) -> list[AssetsDefinition]:
     ]
 
 
-def worker(database_url: str, config: PipelineConfig) -> KlineWorkerResource:
-    return KlineWorkerResource(database_url=database_url, worker_jar=str(WORKER_JAR), pipeline_config=str(config.path))
+def worker(database_url: str, config: PipelineConfig, java: str = "java") -> KlineWorkerResource:
+    return KlineWorkerResource(database_url=database_url, worker_jar=str(WORKER_JAR), pipeline_config=str(config.path), java=java)
+
+
+def counting_java(folder: Path) -> tuple[str, Path]:
+    """A `java` that appends its command line to a file before it runs the real one: counts launches."""
+    log = folder / "launches.txt"
+    script = folder / "java"
+    script.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec java "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return str(script), log
+
+
+def launched_subcommands(log: Path) -> list[str]:
+    """The subcommand of every launch, in order (the word after --config <path>)."""
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return [line.split()[line.split().index("--config") + 2] for line in lines]
 
 
 def snapshot(database_url: str) -> dict[str, list[tuple]]:
@@ -87,18 +102,22 @@ class FirstRun:
     result: ExecuteInProcessResult
     tables: dict[str, list[tuple]]
     rest_requests: list[dict[str, str]]
+    launches: list[str]
     started: datetime
     finished: datetime
 
 
 @pytest.fixture(scope="module")
-def first_run(database_url: str, pipeline_config: PipelineConfig, fake_binance: FakeBinanceRest) -> FirstRun:
+def first_run(
+    database_url: str, pipeline_config: PipelineConfig, fake_binance: FakeBinanceRest, tmp_path_factory: pytest.TempPathFactory
+) -> FirstRun:
+    java, launches = counting_java(tmp_path_factory.mktemp("java"))
     started = datetime.now(timezone.utc)
     result = materialize(
-        all_assets(pipeline_config), partition_key=PARTITION, resources={"kline_worker": worker(database_url, pipeline_config)}
+        all_assets(pipeline_config), partition_key=PARTITION, resources={"kline_worker": worker(database_url, pipeline_config, java)}
     )
     finished = datetime.now(timezone.utc)
-    return FirstRun(result, snapshot(database_url), list(fake_binance.requests), started, finished)
+    return FirstRun(result, snapshot(database_url), list(fake_binance.requests), launched_subcommands(launches), started, finished)
 
 
 def query(database_url: str, sql: str) -> list[tuple]:
@@ -204,7 +223,7 @@ def reported(result: ExecuteInProcessResult) -> dict[str, dict[str, object]]:
 def test_every_asset_reports_what_its_worker_did(first_run: FirstRun, pipeline_config: PipelineConfig) -> None:
     metadata = reported(first_run.result)
 
-    assert set(metadata) == {a.key.to_user_string() for a in all_assets(pipeline_config)}
+    assert set(metadata) == {k.to_user_string() for a in all_assets(pipeline_config) for k in a.keys}
     assert {e.partition for e in first_run.result.get_asset_materialization_events()} == {PARTITION}
     for symbol, pair in CAPTURED.items():
         in_window = [at for at, payload in pair.events() if HOUR <= _open_time(payload) < HOUR + timedelta(hours=1)]
@@ -223,7 +242,7 @@ def test_the_worker_reports_the_declared_no_missing_minutes_check_as_passed(
         (e.asset_key.to_user_string(), e.check_name): e for e in first_run.result.get_asset_check_evaluations()
     }
 
-    checked = {a.key.to_user_string() for a in all_assets(pipeline_config) if list(a.check_specs)}
+    checked = {spec.asset_key.to_user_string() for a in all_assets(pipeline_config) for spec in a.check_specs}
     assert checked == {"bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest", "silver/btc_usdt", "silver/eth_usdt"}
     assert set(evaluations) == {(key, NO_MISSING_MINUTES_CHECK) for key in checked}
     assert all(e.passed for e in evaluations.values())
@@ -255,6 +274,31 @@ def test_materializing_the_partition_again_changes_no_table(
     assert all(values["missing"] == 0 for key, values in metadata.items() if key.endswith("_rest"))
 
 
+def test_the_hour_of_two_pairs_takes_one_worker_launch_per_layer_not_one_per_asset(first_run: FirstRun) -> None:
+    materialized = {e.asset_key for e in first_run.result.get_asset_materialization_events()}
+
+    assert len(materialized) == 6, "three layers of two pairs"
+    assert first_run.launches == ["ext-to-bronze", "bronze-rest", "silver"]
+
+
+def test_selecting_one_asset_runs_just_that_pair(
+    first_run: FirstRun, database_url: str, pipeline_config: PipelineConfig, tmp_path: Path
+) -> None:
+    java, launches = counting_java(tmp_path)
+    only = AssetKey(["bronze", "binance_ethusdt_ws"])
+
+    result = materialize(
+        all_assets(pipeline_config), selection=[only], partition_key=PARTITION,
+        resources={"kline_worker": worker(database_url, pipeline_config, java)},
+    )
+
+    assert result.success
+    assert [e.asset_key for e in result.get_asset_materialization_events()] == [only]
+    assert reported(result)[only.to_user_string()]["rows_loaded"] == reported(first_run.result)[only.to_user_string()]["rows_loaded"]
+    assert launched_subcommands(launches) == ["ext-to-bronze"]
+    assert snapshot(database_url) == first_run.tables, "reloading a pair's hour is idempotent"
+
+
 def test_a_symbol_the_worker_does_not_know_fails_the_step_with_the_java_message(
     tmp_path: Path, database_url: str, pipeline_config: PipelineConfig
 ) -> None:
@@ -275,9 +319,9 @@ def test_a_symbol_the_worker_does_not_know_fails_the_step_with_the_java_message(
 
 
 def test_an_unreachable_database_fails_the_step_with_the_reason(pipeline_config: PipelineConfig) -> None:
-    (btc_ws, _) = build_ext_to_bronze_assets(pipeline_config, hourly_partitions(pipeline_config))
+    (binance_ws,) = build_ext_to_bronze_assets(pipeline_config, hourly_partitions(pipeline_config))
 
-    message = failed_worker_message(btc_ws, worker("postgresql://kline:kline@127.0.0.1:1/nowhere", pipeline_config))
+    message = failed_worker_message(binance_ws, worker("postgresql://kline:kline@127.0.0.1:1/nowhere", pipeline_config))
 
     assert "127.0.0.1:1 refused" in message, message
 

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Mixin;
         description = {
             "Finds the minutes of a window (only minutes already over) with no final bronze row, fetches them from the exchange's REST API in as few requests as its limit allows, honouring its rate limits, and inserts them with source 'rest'. A minute the exchange has no candle for is recorded in bronze.rest_checked_minutes so it is not fetched again.",
             "",
-            "Example: kline-worker bronze-rest --exchange binance --symbol BTCUSDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
+            "Several symbols (or --all-symbols) are filled in one run, one after another; a symbol that fails does not stop the others, and the run then fails naming it.",
+            "",
+            "Example: kline-worker bronze-rest --exchange binance --all-symbols --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class BronzeRestCommand extends WorkerCommand {
     @Mixin
     StreamOptions stream;
@@ -31,22 +34,23 @@ final class BronzeRestCommand extends WorkerCommand {
     WindowOptions windowOptions;
 
     @Override
-    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+    void run(WorkerRun run) throws Exception {
         PipelineConfig config = run.config();
-        PipelineConfig.Listing listing = run.stream(stream);
-        String exchange = listing.exchange();
-        String symbol = listing.pair().symbol();
+        List<RunTarget> targets = run.streamTargets(stream);
         TimeWindow window = run.window(windowOptions);
-        run.log("bronze-rest " + exchange + "/" + symbol + " " + window);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // Symbols run one after another, so a batch asks the venue no faster than one stream would.
         BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
                 BronzeRestOptions.defaults());
-        BronzeRestReport report = job.run(exchange, symbol, window);
-        run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
-                "still_missing", ofInt(report.stillMissing()),
-                "unfillable", ofInt(report.unfillable()),
-                "still_missing_minutes", stillMissingMinutes(report)));
-        return metadata(report);
+        run.each(targets, target -> {
+            run.log("bronze-rest " + target.label() + " " + window);
+            BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);
+            run.reportCheck(target, WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
+                    "still_missing", ofInt(report.stillMissing()),
+                    "unfillable", ofInt(report.unfillable()),
+                    "still_missing_minutes", stillMissingMinutes(report)));
+            return metadata(report);
+        });
     }
 
     private static Map<String, MetadataValue> metadata(BronzeRestReport report) {

@@ -11,6 +11,7 @@ import io.klinepipeline.workers.bronze.JsonlSourceFactory;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Mixin;
         description = {
             "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows. Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load.",
             "",
-            "Example: kline-worker ext-to-bronze --exchange binance --symbol BTCUSDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
+            "Several symbols (or --all-symbols) are loaded in one run, one after another, each in its own transaction; a symbol that fails does not stop the others, and the run then fails naming it.",
+            "",
+            "Example: kline-worker ext-to-bronze --exchange binance --symbol BTCUSDT --symbol ETHUSDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class ExtToBronzeCommand extends WorkerCommand {
     @Mixin
     StreamOptions stream;
@@ -30,16 +33,16 @@ final class ExtToBronzeCommand extends WorkerCommand {
     WindowOptions windowOptions;
 
     @Override
-    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+    void run(WorkerRun run) throws Exception {
         PipelineConfig config = run.config();
-        PipelineConfig.Listing listing = run.stream(stream);
-        String exchange = listing.exchange();
-        String symbol = listing.pair().symbol();
+        List<RunTarget> targets = run.streamTargets(stream);
         TimeWindow window = run.window(windowOptions);
-        run.log("ext-to-bronze " + exchange + "/" + symbol + " " + window);
         try (JsonlObjectSource source = JsonlSourceFactory.forStorage(config.storage())) {
             ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC());
-            return metadata(job.run(exchange, symbol, window));
+            run.each(targets, target -> {
+                run.log("ext-to-bronze " + target.label() + " " + window);
+                return metadata(job.run(target.exchange(), target.symbol(), window));
+            });
         }
     }
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = WorkerVersion.class,
         description = {
-            "Turns raw exchange events into the bronze and silver PostgreSQL tables. Run a subcommand from a shell with --start/--end, or let Dagster launch it through Dagster Pipes, which passes the window and the asset's exchange and symbol.",
+            "Turns raw exchange events into the bronze and silver PostgreSQL tables. Run a subcommand from a shell with --start/--end, or let Dagster launch it through Dagster Pipes, which passes the window and the selected assets (exchange and symbol each), so one launch works through a batch of pairs.",
             "",
             "Database: env KLINE_DATABASE_URL (postgresql://user:pw@host:port/db or a JDBC URL); default: the local server of `make run`, postgresql://kline:***@127.0.0.1:5432/kline."
         },

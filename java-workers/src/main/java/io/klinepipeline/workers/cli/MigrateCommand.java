@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
             "Applies pending schema migrations (Flyway, the files of sql/ bundled in this jar) to the database in KLINE_DATABASE_URL. Every other subcommand does this first, so running it by hand is only needed to prepare a database."})
 final class MigrateCommand extends WorkerCommand {
     @Override
-    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+    void run(WorkerRun run) throws Exception {
         int applied = new Migrations(run.database()).apply();
-        return Map.of("migrations_applied", MetadataValue.ofInt(applied));
+        run.done(Map.of("migrations_applied", MetadataValue.ofInt(applied)));
     }
 }

@@ -9,7 +9,9 @@ import io.klinepipeline.workers.silver.SilverJob;
 import io.klinepipeline.workers.silver.SilverReport;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,34 +21,38 @@ import picocli.CommandLine.Option;
 @Command(name = "silver", mixinStandardHelpOptions = true,
         header = "Merge a pair's final bronze minutes, all exchanges, into silver.fact_ohlcv.",
         description = {
-            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing.",
+            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing. Several pairs (or --all-symbols) are merged in one run, each in its own statement; a pair that fails does not stop the others.",
             "",
-            "Example: kline-worker silver --symbol BTC-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
+            "Example: kline-worker silver --symbol BTC-USDT --symbol ETH-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class SilverCommand extends WorkerCommand {
     @Option(names = "--symbol", paramLabel = "BASE-QUOTE",
-            description = "Canonical pair. Example: --symbol BTC-USDT. When absent under Dagster Pipes: extras.symbol.")
-    String symbol;
+            description = "Canonical pair; repeat it for several in one run. Example: --symbol BTC-USDT."
+                    + " Without --symbol or --all-symbols under Dagster Pipes: extras.streams (or extras.symbol).")
+    List<String> symbols = new ArrayList<>();
+
+    @Option(names = "--all-symbols", description = "Every canonical pair a configured exchange lists.")
+    boolean allSymbols;
 
     @Mixin
     WindowOptions windowOptions;
 
     @Override
-    Map<String, MetadataValue> run(WorkerRun run) throws Exception {
+    void run(WorkerRun run) throws Exception {
         PipelineConfig config = run.config();
-        String text = run.required(symbol, WorkerRun.EXTRA_SYMBOL, "--symbol");
-        CanonicalPair pair = WorkerRun.asUsage(() -> CanonicalPair.parse(text));
-        if (config.listings(pair).isEmpty()) {
-            throw new UsageException("no configured exchange lists " + pair + " (check pairs/canonical in pipeline.yaml)");
-        }
+        List<RunTarget> targets = run.pairTargets(symbols, allSymbols);
         TimeWindow window = run.window(windowOptions);
-        run.log("silver " + pair + " " + window);
-        SilverReport report = new SilverJob(config, name -> run.registry().get(name).sourcePrecedence(), run.migratedDatabase(),
-                Clock.systemUTC()).run(pair, window);
-        long missing = report.missingMinutes();
-        run.reportCheck(WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
-                "missing_minutes", ofInt(missing),
-                "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
-        return metadata(report);
+        SilverJob job = new SilverJob(config, name -> run.registry().get(name).sourcePrecedence(), run.migratedDatabase(),
+                Clock.systemUTC());
+        run.each(targets, target -> {
+            CanonicalPair pair = CanonicalPair.parse(target.symbol());
+            run.log("silver " + pair + " " + window);
+            SilverReport report = job.run(pair, window);
+            long missing = report.missingMinutes();
+            run.reportCheck(target, WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
+                    "missing_minutes", ofInt(missing),
+                    "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
+            return metadata(report);
+        });
     }
 
     private static Map<String, MetadataValue> metadata(SilverReport report) {

@@ -1,7 +1,5 @@
 package io.klinepipeline.workers.cli;
 
-import io.klinepipeline.pipes.MetadataValue;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -15,8 +13,12 @@ abstract class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Does the work; everything around it (Pipes, reporting, exit codes) is the same for every subcommand. */
-    abstract Map<String, MetadataValue> run(WorkerRun run) throws Exception;
+    /**
+     * Does the work and reports each finished target through {@link WorkerRun#each} (or the
+     * step's only result through {@link WorkerRun#done}); everything around it (Pipes, closing,
+     * exit codes) is the same for every subcommand.
+     */
+    abstract void run(WorkerRun run) throws Exception;
 
     @Override
     public final Integer call() throws Exception {

@@ -1,5 +1,7 @@
 package io.klinepipeline.workers.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.klinepipeline.config.CanonicalPair;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.pipes.MetadataValue;
@@ -15,7 +17,10 @@ import io.klinepipeline.workers.db.Migrations;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,8 @@ final class WorkerRun implements AutoCloseable {
     static final String EXTRA_WINDOW_END = "window_end";
     static final String EXTRA_EXCHANGE = "exchange";
     static final String EXTRA_SYMBOL = "symbol";
+    /** A batch: [{asset_key, exchange, symbol, checks}, ...], one entry per selected asset. */
+    static final String EXTRA_STREAMS = "streams";
     /** The asset checks the orchestrating asset declared; only those may be reported (Dagster rejects others). */
     static final String EXTRA_CHECKS = "checks";
     /** Reported by bronze-rest and silver: every minute of the window that is over has a final candle. */
@@ -44,6 +51,7 @@ final class WorkerRun implements AutoCloseable {
     private final PrintWriter out;
     private final ExchangeRegistry registry = ExchangeRegistry.standard();
     private PipelineConfig config;
+    private String what = "";
 
     private WorkerRun(PipesSession session, Path configPath, Map<String, String> env, PrintWriter out) {
         this.session = session;
@@ -56,32 +64,81 @@ final class WorkerRun implements AutoCloseable {
         return new WorkerRun(Pipes.open(root.env), root.config, root.env, out);
     }
 
-    /** The body of a subcommand: does the work and returns the materialization metadata. */
+    /** The work of a subcommand; it reports each target it finishes through {@link #each} or {@link #done}. */
     @FunctionalInterface
-    interface Body {
-        Map<String, MetadataValue> run() throws Exception;
+    interface Work {
+        void run() throws Exception;
+    }
+
+    /** What a subcommand does for one target: the work, and the materialization metadata to report. */
+    @FunctionalInterface
+    interface TargetBody {
+        Map<String, MetadataValue> run(RunTarget target) throws Exception;
     }
 
     /**
-     * Runs the body and reports. Any failure, also one while reporting, is sent through Pipes in
-     * {@code closed} and rethrown for the exit code.
+     * Runs the work and closes the session. Any failure, also one while reporting, is sent through
+     * Pipes in {@code closed} and rethrown for the exit code.
      */
-    int execute(String what, Body body) throws Exception {
+    int execute(String what, Work work) throws Exception {
+        this.what = what;
         try {
-            Map<String, MetadataValue> metadata = body.run();
-            // A step without assets (migrate launched from a plain op) has nothing to materialize.
-            if (session.isActive() && hasAssets(session.context())) {
-                session.reportAssetMaterialization(null, metadata, null);
-            }
-            out.println(what + " done");
-            metadata.forEach((name, value) -> out.println("  " + name + ": " + value.rawValue()));
-            out.flush();
+            work.run();
         } catch (Exception | Error e) {
             session.close(e);
             throw e;
         }
         session.close();
         return 0;
+    }
+
+    /**
+     * Runs the body for every target in turn and reports each one done. A target that fails does
+     * not stop the others (their windows are independent, each committed on its own); the launch
+     * fails afterwards, naming every failed target, so Dagster retries or shows it.
+     */
+    void each(List<RunTarget> targets, TargetBody body) {
+        List<BatchFailure.Failed> failed = new ArrayList<>();
+        for (RunTarget target : targets) {
+            Map<String, MetadataValue> metadata;
+            try {
+                metadata = body.run(target);
+            } catch (Exception e) {
+                LOG.error("{} {} failed: {}", what, target.label(), FailureExitCodes.describe(e), e);
+                if (session.isActive()) {
+                    session.log(PipesLogLevel.ERROR, what + " " + target.label() + " failed: " + FailureExitCodes.describe(e));
+                }
+                failed.add(new BatchFailure.Failed(target, e));
+                continue;
+            }
+            report(target.assetKey(), target.label(), metadata);
+        }
+        if (failed.size() == 1 && targets.size() == 1) {
+            throw sneaky(failed.get(0).error());
+        }
+        if (!failed.isEmpty()) {
+            throw BatchFailure.of(what, failed, targets.size());
+        }
+    }
+
+    /** Reports the step's only result (a subcommand without targets, e.g. migrate). */
+    void done(Map<String, MetadataValue> metadata) {
+        report(null, null, metadata);
+    }
+
+    private void report(String assetKey, String label, Map<String, MetadataValue> metadata) {
+        // A step without assets (migrate launched from a plain op) has nothing to materialize.
+        if (session.isActive() && hasAssets(session.context())) {
+            session.reportAssetMaterialization(assetKey, metadata, null);
+        }
+        out.println(what + (label == null ? "" : " " + label) + " done");
+        metadata.forEach((name, value) -> out.println("  " + name + ": " + value.rawValue()));
+        out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> RuntimeException sneaky(Exception e) throws E {
+        throw (E) e;
     }
 
     private static boolean hasAssets(PipesContextData context) {
@@ -135,25 +192,113 @@ final class WorkerRun implements AutoCloseable {
         }
     }
 
-    /** An option's value, else the Pipes extra of that name, else a usage error naming the option. */
-    String required(String optionValue, String extraName, String optionName) {
-        if (optionValue != null && !optionValue.isBlank()) {
-            return optionValue;
-        }
-        if (session.isActive()) {
-            Optional<String> extra = extra(session.context(), extraName);
-            if (extra.isPresent()) {
-                return extra.get();
+    /**
+     * The exchange pairs to work on: --exchange with --symbol (repeatable) or --all-symbols when
+     * given, else the Pipes extras ({@code streams}: one entry per selected asset, or the single
+     * {@code exchange}/{@code symbol} of a one-asset step). Every one is checked against
+     * pipeline.yaml before any work starts.
+     */
+    List<RunTarget> streamTargets(StreamOptions options) {
+        List<RunTarget> targets;
+        if (options.givenOnCommandLine()) {
+            if (options.exchange == null || options.exchange.isBlank()) {
+                throw new UsageException("--exchange is required");
             }
+            List<String> symbols = options.allSymbols
+                    ? config().exchange(options.exchange).pairs().stream().map(p -> p.symbol()).toList()
+                    : options.symbols;
+            if (options.allSymbols && !options.symbols.isEmpty()) {
+                throw new UsageException("--symbol and --all-symbols exclude each other");
+            }
+            if (symbols.isEmpty()) {
+                throw new UsageException("--symbol (one or more) or --all-symbols is required");
+            }
+            targets = symbols.stream().map(s -> new RunTarget(null, options.exchange, s, declaredChecks())).toList();
+        } else {
+            targets = extrasTargets(true);
         }
-        throw new UsageException(optionName + " is required");
+        return targets.stream().map(t -> new RunTarget(t.assetKey(), t.exchange(),
+                config().pair(t.exchange(), t.symbol()).symbol(), t.checks())).toList();
     }
 
-    /** The configured exchange pair named by --exchange/--symbol, else by the Pipes extras. */
-    PipelineConfig.Listing stream(StreamOptions options) {
-        String exchange = required(options.exchange, EXTRA_EXCHANGE, "--exchange");
-        String symbol = required(options.symbol, EXTRA_SYMBOL, "--symbol");
-        return new PipelineConfig.Listing(exchange, config().pair(exchange, symbol));
+    /**
+     * The canonical pairs to merge: --symbol (repeatable) or --all-symbols when given, else the
+     * Pipes extras as for {@link #streamTargets}. Each must be listed by some configured exchange.
+     */
+    List<RunTarget> pairTargets(List<String> symbols, boolean allSymbols) {
+        List<RunTarget> targets;
+        if (allSymbols && !symbols.isEmpty()) {
+            throw new UsageException("--symbol and --all-symbols exclude each other");
+        }
+        if (allSymbols) {
+            targets = config().exchanges().values().stream().flatMap(e -> e.pairs().stream())
+                    .map(p -> p.canonical().toString()).distinct()
+                    .map(s -> new RunTarget(null, null, s, declaredChecks())).toList();
+        } else if (!symbols.isEmpty()) {
+            targets = symbols.stream().map(s -> new RunTarget(null, null, s, declaredChecks())).toList();
+        } else {
+            targets = extrasTargets(false);
+        }
+        for (RunTarget target : targets) {
+            CanonicalPair pair = asUsage(() -> CanonicalPair.parse(target.symbol()));
+            if (config().listings(pair).isEmpty()) {
+                throw new UsageException("no configured exchange lists " + pair + " (check pairs/canonical in pipeline.yaml)");
+            }
+        }
+        return targets;
+    }
+
+    private List<RunTarget> extrasTargets(boolean withExchange) {
+        String option = withExchange ? "--exchange and --symbol (or --all-symbols)" : "--symbol (or --all-symbols)";
+        if (!session.isActive()) {
+            throw new UsageException(option + " required");
+        }
+        PipesContextData context = session.context();
+        Optional<JsonNode> streams = context.findExtra(EXTRA_STREAMS).filter(n -> !n.isNull());
+        if (streams.isEmpty()) {
+            String exchange = withExchange ? extra(context, EXTRA_EXCHANGE).orElseThrow(() -> missing(option)) : null;
+            String symbol = extra(context, EXTRA_SYMBOL).orElseThrow(() -> missing(option));
+            return List.of(new RunTarget(null, exchange, symbol, declaredChecks()));
+        }
+        if (!streams.get().isArray() || streams.get().isEmpty()) {
+            throw new UsageException("extras." + EXTRA_STREAMS + " must be a non-empty list, got " + streams.get());
+        }
+        List<RunTarget> targets = new ArrayList<>();
+        for (JsonNode stream : streams.get()) {
+            String where = "extras." + EXTRA_STREAMS + "[" + targets.size() + "]";
+            targets.add(new RunTarget(
+                    text(stream, "asset_key", where),
+                    withExchange ? text(stream, EXTRA_EXCHANGE, where) : null,
+                    text(stream, EXTRA_SYMBOL, where),
+                    names(stream.path(EXTRA_CHECKS))));
+        }
+        return targets;
+    }
+
+    private static UsageException missing(String option) {
+        return new UsageException(option + " required (on the command line, or in the Pipes extras)");
+    }
+
+    private static String text(JsonNode node, String field, String where) {
+        JsonNode value = node.path(field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new UsageException(where + "." + field + " is required (a string), got " + node);
+        }
+        return value.asText();
+    }
+
+    /** The checks named in extras.checks of a one-asset step (none from a shell). */
+    private Set<String> declaredChecks() {
+        return session.isActive() ? names(session.context().findExtra(EXTRA_CHECKS).orElse(null)) : Set.of();
+    }
+
+    private static Set<String> names(JsonNode array) {
+        if (array == null || !array.isArray()) {
+            return Set.of();
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        array.forEach(n -> names.add(n.asText()));
+        return names;
     }
 
     /** The database named by KLINE_DATABASE_URL (or the local default). */
@@ -172,17 +317,14 @@ final class WorkerRun implements AutoCloseable {
     }
 
     /**
-     * Reports an asset check when the asset declared it (listed in extras.checks); a failed check
-     * is a warning, not a failed step: the data that is there is still right.
+     * Reports an asset check of a target when its asset declared it; a failed check is a warning,
+     * not a failed step: the data that is there is still right.
      */
-    void reportCheck(String name, boolean passed, Map<String, MetadataValue> metadata) {
-        if (session.isActive() && session.context().findExtra(EXTRA_CHECKS)
-                .filter(checks -> checks.isArray())
-                .map(checks -> java.util.stream.StreamSupport.stream(checks.spliterator(), false).anyMatch(c -> name.equals(c.asText())))
-                .orElse(false)) {
-            session.reportAssetCheck(null, name, passed, PipesCheckSeverity.WARN, metadata);
+    void reportCheck(RunTarget target, String name, boolean passed, Map<String, MetadataValue> metadata) {
+        if (session.isActive() && target.checks().contains(name)) {
+            session.reportAssetCheck(target.assetKey(), name, passed, PipesCheckSeverity.WARN, metadata);
         }
-        out.println("check " + name + ": " + (passed ? "passed" : "FAILED"));
+        out.println("check " + name + " " + target.label() + ": " + (passed ? "passed" : "FAILED"));
     }
 
     void log(String message) {

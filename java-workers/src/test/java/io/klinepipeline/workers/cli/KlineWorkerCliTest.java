@@ -60,16 +60,20 @@ class KlineWorkerCliTest {
     }
 
     private void writeTwoClosedMinutes() throws Exception {
+        writeTwoClosedMinutes("BTCUSDT");
+    }
+
+    private void writeTwoClosedMinutes(String symbol) throws Exception {
         RawEventCodec codec = new RawEventCodec();
-        Path hourDir = BronzeLayout.hourDir(dir.resolve("bronze"), new BinanceExchange(), "BTCUSDT", HOUR);
+        Path hourDir = BronzeLayout.hourDir(dir.resolve("bronze"), new BinanceExchange(), symbol, HOUR);
         Files.createDirectories(hourDir);
         List<String> lines = new ArrayList<>();
         for (int minute = 0; minute < 2; minute++) {
             long open = HOUR.plusSeconds(60L * minute).toEpochMilli();
-            String frame = "{\"e\":\"kline\",\"E\":" + (open + 60000) + ",\"s\":\"BTCUSDT\",\"k\":{\"t\":" + open + ",\"T\":"
-                    + (open + 59999) + ",\"s\":\"BTCUSDT\",\"i\":\"1m\",\"f\":1,\"L\":2,\"o\":\"10\",\"c\":\"11\",\"h\":\"12\","
+            String frame = "{\"e\":\"kline\",\"E\":" + (open + 60000) + ",\"s\":\"" + symbol + "\",\"k\":{\"t\":" + open + ",\"T\":"
+                    + (open + 59999) + ",\"s\":\"" + symbol + "\",\"i\":\"1m\",\"f\":1,\"L\":2,\"o\":\"10\",\"c\":\"11\",\"h\":\"12\","
                     + "\"l\":\"9\",\"v\":\"2\",\"n\":2,\"x\":true,\"q\":\"21\",\"V\":\"1\",\"Q\":\"10\",\"B\":\"0\"}}";
-            lines.add(codec.encode("binance", "BTCUSDT", "kline_1m", Instant.ofEpochMilli(open + 60_100), "cli.1", minute + 1, frame));
+            lines.add(codec.encode("binance", symbol, "kline_1m", Instant.ofEpochMilli(open + 60_100), "cli.1", minute + 1, frame));
         }
         Files.write(hourDir.resolve(BronzeLayout.newFileName(HOUR, "test")), lines);
     }
@@ -91,8 +95,12 @@ class KlineWorkerCliTest {
     }
 
     private Map<String, String> pipesEnv(Path messages, Map<String, Object> extras) {
+        return pipesEnv(messages, extras, List.of("bronze/binance_btcusdt_ws"));
+    }
+
+    private Map<String, String> pipesEnv(Path messages, Map<String, Object> extras, List<String> assetKeys) {
         Map<String, Object> context = new LinkedHashMap<>();
-        context.put("asset_keys", List.of("bronze/binance_btcusdt_ws"));
+        context.put("asset_keys", assetKeys);
         context.put("partition_key", "2026-11-24-10:00");
         context.put("partition_time_window", Map.of("start", "2026-11-24T10:00:00+00:00", "end", "2026-11-24T11:00:00+00:00"));
         context.put("run_id", "r1");
@@ -240,7 +248,7 @@ class KlineWorkerCliTest {
         extras.put("window_end", "2026-11-24T10:03:00+00:00");
         assertThat(run(pipesEnv(undeclared, extras), "--config", config.toString(), "silver")).isZero();
         assertThat(messages(undeclared)).noneMatch(m -> m.get("method").asText().equals("report_asset_check"));
-        assertThat(out.toString()).contains("check no_missing_minutes: FAILED");
+        assertThat(out.toString()).contains("check no_missing_minutes BTC-USDT: FAILED");
     }
 
     @Test
@@ -301,5 +309,124 @@ class KlineWorkerCliTest {
         assertThat(closed.get("method").asText()).isEqualTo("closed");
         assertThat(closed.get("params").get("exception").get("message").asText()).contains("'DOGEUSDT' is not configured for binance");
         assertThat(sent).noneMatch(m -> m.get("method").asText().equals("report_asset_materialization"));
+    }
+
+    private void configureTwoPairs(String restUrl) throws Exception {
+        Files.writeString(config, Files.readString(config).replace("pairs: [BTCUSDT]", "pairs: [BTCUSDT, ETHUSDT]")
+                .replace("canonical: {BTCUSDT: BTC-USDT}", "canonical: {BTCUSDT: BTC-USDT, ETHUSDT: ETH-USDT}")
+                .replace("rest_url: http://127.0.0.1:1", "rest_url: " + restUrl));
+    }
+
+    private static Map<String, Object> stream(String assetKey, String exchange, String symbol, List<String> checks) {
+        Map<String, Object> stream = new LinkedHashMap<>();
+        stream.put("asset_key", assetKey);
+        if (exchange != null) {
+            stream.put("exchange", exchange);
+        }
+        stream.put("symbol", symbol);
+        stream.put("checks", checks);
+        return stream;
+    }
+
+    private static List<JsonNode> sent(List<JsonNode> messages, String method) {
+        return messages.stream().filter(m -> m.get("method").asText().equals(method)).map(m -> m.get("params")).toList();
+    }
+
+    @Test
+    void oneShellLaunchLoadsEverySymbolOfTheExchange() throws Exception {
+        configureTwoPairs("http://127.0.0.1:1");
+        writeTwoClosedMinutes("ETHUSDT");
+
+        int code = run(env(), "--config", config.toString(), "ext-to-bronze", "--exchange", "binance", "--all-symbols",
+                "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(bronzeRows()).isEqualTo(4);
+        assertThat(out.toString()).contains("ext-to-bronze binance/BTCUSDT done", "ext-to-bronze binance/ETHUSDT done");
+    }
+
+    @Test
+    void underPipesABatchReportsOneMaterializationPerAssetAndOnlyTheChecksEachDeclared() throws Exception {
+        configureTwoPairs("http://127.0.0.1:1");
+        writeTwoClosedMinutes("ETHUSDT");
+        assertThat(run(env(), "--config", config.toString(), "ext-to-bronze", "--exchange", "binance", "--symbol", "BTCUSDT",
+                "--symbol", "ETHUSDT", "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T10:02:00Z")).as(err.toString()).isZero();
+        Path messages = dir.resolve("messages");
+        Map<String, Object> extras = Map.of(
+                "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:02:00+00:00",
+                "streams", List.of(stream("silver/btc_usdt", null, "BTC-USDT", List.of("no_missing_minutes")),
+                        stream("silver/eth_usdt", null, "ETH-USDT", List.of())));
+
+        int code = run(pipesEnv(messages, extras, List.of("silver/btc_usdt", "silver/eth_usdt")), "--config", config.toString(), "silver");
+
+        assertThat(code).as(err.toString()).isZero();
+        List<JsonNode> materializations = sent(messages(messages), "report_asset_materialization");
+        assertThat(materializations).extracting(m -> m.get("asset_key").asText()).containsExactly("silver/btc_usdt", "silver/eth_usdt");
+        assertThat(materializations).extracting(m -> m.get("metadata").get("inserted").get("raw_value").asLong()).containsExactly(2L, 2L);
+        List<JsonNode> checks = sent(messages(messages), "report_asset_check");
+        assertThat(checks).extracting(c -> c.get("asset_key").asText() + ":" + c.get("check_name").asText() + ":" + c.get("passed"))
+                .containsExactly("silver/btc_usdt:no_missing_minutes:true");
+    }
+
+    @Test
+    void aSymbolThatFailsDoesNotStopTheOthersAndTheLaunchFailsNamingIt() throws Exception {
+        // Binance's answer to a symbol it does not list: HTTP 400 with its error body, a permanent failure.
+        com.sun.net.httpserver.HttpServer rest = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        rest.createContext("/", exchange -> {
+            byte[] body = "{\"code\":-1121,\"msg\":\"Invalid symbol.\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(400, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        rest.start();
+        try {
+            configureTwoPairs("http://127.0.0.1:" + rest.getAddress().getPort());
+            // BTCUSDT has both minutes of the window, ETHUSDT none: only ETHUSDT needs the exchange.
+            assertThat(run(env(), "--config", config.toString(), "ext-to-bronze", "--exchange", "binance", "--symbol", "BTCUSDT",
+                    "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T10:02:00Z")).as(err.toString()).isZero();
+            Path messages = dir.resolve("messages");
+            Map<String, Object> extras = Map.of(
+                    "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:02:00+00:00",
+                    "streams", List.of(stream("bronze/binance_ethusdt_rest", "binance", "ETHUSDT", List.of()),
+                            stream("bronze/binance_btcusdt_rest", "binance", "BTCUSDT", List.of())));
+
+            int code = run(pipesEnv(messages, extras, List.of("bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest")),
+                    "--config", config.toString(), "bronze-rest");
+
+            assertThat(code).isEqualTo(FailureExitCodes.UPSTREAM);
+            List<JsonNode> sent = messages(messages);
+            assertThat(sent(sent, "report_asset_materialization")).extracting(m -> m.get("asset_key").asText())
+                    .containsExactly("bronze/binance_btcusdt_rest");
+            String failure = sent.get(sent.size() - 1).get("params").get("exception").get("message").asText();
+            assertThat(failure).startsWith("bronze-rest failed for 1 of 2 targets: binance/ETHUSDT: ").contains("400");
+            assertThat(err.toString()).contains("binance/ETHUSDT");
+        } finally {
+            rest.stop(0);
+        }
+    }
+
+    @Test
+    void aBatchNamingAnUnconfiguredSymbolFailsBeforeLoadingAnything() throws Exception {
+        Path messages = dir.resolve("messages");
+        Map<String, Object> extras = Map.of("streams", List.of(stream("bronze/binance_btcusdt_ws", "binance", "BTCUSDT", List.of()),
+                stream("bronze/binance_dogeusdt_ws", "binance", "DOGEUSDT", List.of())));
+
+        int code = run(pipesEnv(messages, extras, List.of("bronze/binance_btcusdt_ws", "bronze/binance_dogeusdt_ws")),
+                "--config", config.toString(), "ext-to-bronze");
+
+        assertThat(code).isEqualTo(FailureExitCodes.USAGE);
+        assertThat(err.toString()).contains("'DOGEUSDT' is not configured for binance");
+        assertThat(bronzeRows()).isZero();
+        assertThat(sent(messages(messages), "report_asset_materialization")).isEmpty();
+    }
+
+    @Test
+    void symbolAndAllSymbolsExcludeEachOther() {
+        int code = run(env(), "--config", config.toString(), "silver", "--symbol", "BTC-USDT", "--all-symbols",
+                "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z");
+
+        assertThat(code).isEqualTo(FailureExitCodes.USAGE);
+        assertThat(err.toString()).contains("--symbol and --all-symbols exclude each other");
     }
 }

@@ -1,0 +1,36 @@
+"""One subsettable multi-asset per exchange and layer (and one for silver): the seed's asset per
+pair stays, but a step materializes every selected pair of its batch in a single worker launch."""
+
+from collections.abc import Iterator, Sequence
+
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetsDefinition, AssetSpec, PartitionsDefinition, multi_asset
+
+from dagster_project.resources import KlineWorkerResource, PipesResult
+from dagster_project.targets import WorkerTarget, selected
+
+
+def worker_batch(
+    *,
+    name: str,
+    subcommand: str,
+    description: str,
+    targets: Sequence[WorkerTarget],
+    specs: Sequence[AssetSpec],
+    check_specs: Sequence[AssetCheckSpec] = (),
+    partitions_def: PartitionsDefinition,
+) -> AssetsDefinition:
+    """A multi-asset over `specs` whose step runs `kline-worker <subcommand>` once for the selected targets."""
+    batch = list(targets)
+
+    @multi_asset(
+        name=name,
+        description=description,
+        specs=list(specs),
+        check_specs=list(check_specs),
+        partitions_def=partitions_def,
+        can_subset=True,
+    )
+    def _batch(context: AssetExecutionContext, kline_worker: KlineWorkerResource) -> Iterator[PipesResult]:
+        yield from kline_worker.run(context, subcommand, selected(context, batch))
+
+    return _batch
