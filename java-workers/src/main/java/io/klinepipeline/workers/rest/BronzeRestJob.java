@@ -76,15 +76,22 @@ public final class BronzeRestJob {
      */
     public BronzeRestReport run(String exchange, String symbol, TimeWindow window) throws Exception {
         config.pair(exchange, symbol);
+        try (Connection connection = database.connect()) {
+            // Held from before the gaps are looked up until the fills are committed, on this
+            // session: a second run of the stream (a double-clicked backfill, an overlapping
+            // schedule) waits, then finds the gaps filled, so no REST weight is spent twice.
+            StreamLock.hold(connection, "bronze-rest", exchange + "/" + symbol);
+            return runLocked(connection, exchange, symbol, window);
+        }
+    }
+
+    private BronzeRestReport runLocked(Connection connection, String exchange, String symbol, TimeWindow window) throws Exception {
         ExchangeConfig exchangeConfig = config.exchange(exchange);
         RestKlineApi rest = registry.get(exchange).rest();
         String stream = exchange + " " + symbol;
         Instant now = clock.instant();
 
-        List<Instant> missing;
-        try (Connection connection = database.connect()) {
-            missing = GapFinder.missingMinutes(Database.dsl(connection), exchange, symbol, window, now);
-        }
+        List<Instant> missing = GapFinder.missingMinutes(Database.dsl(connection), exchange, symbol, window, now);
         if (missing.isEmpty()) {
             LOG.info("{}: no missing minutes in {}", stream, window);
             return BronzeRestReport.nothingMissing();
@@ -137,7 +144,7 @@ public final class BronzeRestJob {
 
         RestFillWriter.Written written;
         try {
-            written = new RestFillWriter(database).write(exchange, symbol, fills, empties);
+            written = new RestFillWriter(connection).write(exchange, symbol, fills, empties);
         } catch (SQLException | RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);

@@ -41,21 +41,23 @@ final class RestFillWriter {
     /** What was written: the minutes inserted, and how many empty minutes were recorded. */
     record Written(List<Instant> filled, long checkedEmpty) {}
 
-    private final Database database;
+    private final Connection connection;
 
-    RestFillWriter(Database database) {
-        this.database = database;
+    /** Writes on this connection, in a transaction of its own; the caller keeps the connection open and closes it. */
+    RestFillWriter(Connection connection) {
+        this.connection = connection;
     }
 
     Written write(String exchange, String symbol, List<Fill> fills, List<EmptyMinute> empties) throws SQLException {
         if (fills.isEmpty() && empties.isEmpty()) {
             return new Written(List.of(), 0);
         }
-        try (Connection connection = database.connect()) {
-            connection.setAutoCommit(false);
+        connection.setAutoCommit(false);
+        try {
             try {
                 DSLContext dsl = Database.dsl(connection);
-                // Serialises bronze-rest runs of one stream, so two runs never both insert a minute.
+                // Serialises bronze-rest runs of one stream, so two runs never both insert a minute (re-entrant:
+                // BronzeRestJob's session already holds the same lock).
                 dsl.select(function("pg_advisory_xact_lock", SQLDataType.OTHER,
                         function("hashtext", SQLDataType.INTEGER, val("bronze-rest")),
                         function("hashtext", SQLDataType.INTEGER, val(exchange + "/" + symbol)))).execute();
@@ -73,6 +75,8 @@ final class RestFillWriter {
                 connection.rollback();
                 throw e;
             }
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

@@ -404,6 +404,47 @@ class BronzeRestJobTest {
     }
 
     @Test
+    void aRunWaitsForTheStreamLockBeforeLookingForGapsSoAConcurrentRunSpendsNoRequests() throws Exception {
+        binance.addMinutes("BTCUSDT", minute(0), minute(31));
+        bronze.plantWebsocketFinal("BTCUSDT", minute(0), minute(30), minute(4), minute(9));
+        TimeWindow window = new TimeWindow(minute(0), minute(30));
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<BronzeRestReport> waiting;
+            // Stands in for a first run of the same stream that is still fetching.
+            try (java.sql.Connection first = database.connect()) {
+                StreamLock.hold(first, "bronze-rest", "binance/BTCUSDT");
+                waiting = executor.submit(() -> job(NOW).run("binance", "BTCUSDT", window));
+                Thread.sleep(500);
+                assertThat(waiting).as("blocked on the lock").isNotDone();
+                assertThat(binance.requests()).as("no REST weight spent while another run holds the stream").isEmpty();
+                bronze.plant("BTCUSDT", minute(4), "websocket", true);  // what the first run stored
+                bronze.plant("BTCUSDT", minute(9), "websocket", true);
+            }
+
+            BronzeRestReport report = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(report.missing()).as("the gaps were looked up after the first run released the stream").isZero();
+            assertThat(binance.requests()).isEmpty();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void runsOfDifferentStreamsDoNotWaitForEachOther() throws Exception {
+        binance.addMinutes("ETHUSDT", minute(0), minute(31));
+        bronze.plantWebsocketFinal("ETHUSDT", minute(0), minute(30), minute(4));
+        try (java.sql.Connection other = database.connect()) {
+            StreamLock.hold(other, "bronze-rest", "binance/BTCUSDT");
+
+            BronzeRestReport report = job(NOW).run("binance", "ETHUSDT", new TimeWindow(minute(0), minute(30)));
+
+            assertThat(report.filled()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aSecondRunFindsNothingMissingAndInsertsNothing() throws Exception {
         binance.addMinutes("BTCUSDT", minute(0), minute(31));
         bronze.plantWebsocketFinal("BTCUSDT", minute(0), minute(30), minute(4), minute(9));
