@@ -13,6 +13,7 @@ from dagster_project.keys import (
     bronze_rest_batch_name,
     bronze_rest_key,
     ext_to_bronze_key,
+    rest_pool,
 )
 from dagster_project.targets import WorkerTarget
 
@@ -33,6 +34,7 @@ def build_bronze_rest_assets(config: PipelineConfig, partitions_def: PartitionsD
 
 
 def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+    canonical = {p.symbol: p.canonical for p in exchange.pairs}
     targets = [
         WorkerTarget(bronze_rest_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(NO_MISSING_MINUTES_CHECK,))
         for p in exchange.pairs
@@ -50,9 +52,12 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
                 deps=[ext_to_bronze_key(exchange.name, target.symbol)],
                 kinds={"java", "postgres"},
                 metadata={"exchange": exchange.name, "symbol": target.symbol},
+                tags={"exchange": exchange.name, "pair": canonical[target.symbol], "layer": "bronze_rest"},
             )
             for target in targets
         ],
         check_specs=[AssetCheckSpec(NO_MISSING_MINUTES_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
+        # One venue's rate limit, shared by every run: a large backfill cannot multiply it by the number of runs.
+        pool=rest_pool(exchange.name),
     )

@@ -22,6 +22,7 @@ def build_ext_to_bronze_assets(config: PipelineConfig, partitions_def: Partition
 
 
 def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+    canonical = {p.symbol: p.canonical for p in exchange.pairs}
     targets = [WorkerTarget(ext_to_bronze_key(exchange.name, p.symbol), p.symbol, exchange.name) for p in exchange.pairs]
     return worker_batch(
         name=ext_to_bronze_batch_name(exchange.name),
@@ -35,6 +36,7 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
                 description=_DESCRIPTION,
                 kinds={"java", "postgres"},
                 metadata={"exchange": exchange.name, "symbol": target.symbol},
+                tags={"exchange": exchange.name, "pair": canonical[target.symbol], "layer": "bronze_ws"},
             )
             for target in targets
         ],

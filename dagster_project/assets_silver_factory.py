@@ -46,4 +46,5 @@ def _spec(config: PipelineConfig, target: WorkerTarget) -> AssetSpec:
         deps=[bronze_rest_key(exchange.name, pair.symbol) for exchange, pair in listings],
         kinds={"java", "postgres"},
         metadata={"symbol": target.symbol, "exchanges": ", ".join(exchange.name for exchange, _ in listings)},
+        tags={"pair": target.symbol, "layer": "silver"},
     )

@@ -3,7 +3,15 @@ pair stays, but a step materializes every selected pair of its batch in a single
 
 from collections.abc import Iterator, Sequence
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetsDefinition, AssetSpec, PartitionsDefinition, multi_asset
+from dagster import (
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetsDefinition,
+    AssetSpec,
+    BackfillPolicy,
+    PartitionsDefinition,
+    multi_asset,
+)
 
 from dagster_project.resources import KlineWorkerResource, PipesResult
 from dagster_project.targets import WorkerTarget, selected
@@ -18,8 +26,14 @@ def worker_batch(
     specs: Sequence[AssetSpec],
     check_specs: Sequence[AssetCheckSpec] = (),
     partitions_def: PartitionsDefinition,
+    pool: str | None = None,
 ) -> AssetsDefinition:
-    """A multi-asset over `specs` whose step runs `kline-worker <subcommand>` once for the selected targets."""
+    """A multi-asset over `specs` whose step runs `kline-worker <subcommand>` once for the selected targets.
+
+    A backfill of any range runs as one run per batch, whose worker takes the whole range as one
+    window (every layer is idempotent, so running it twice gives the same warehouse). Steps that
+    share a `pool` run one at a time across all runs (the pool's limit, set in the instance).
+    """
     batch = list(targets)
 
     @multi_asset(
@@ -29,6 +43,8 @@ def worker_batch(
         check_specs=list(check_specs),
         partitions_def=partitions_def,
         can_subset=True,
+        backfill_policy=BackfillPolicy.single_run(),
+        pool=pool,
     )
     def _batch(context: AssetExecutionContext, kline_worker: KlineWorkerResource) -> Iterator[PipesResult]:
         yield from kline_worker.run(context, subcommand, selected(context, batch))

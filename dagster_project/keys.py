@@ -44,3 +44,8 @@ def bronze_rest_batch_name(exchange: str) -> str:
 
 
 SILVER_BATCH_NAME = "silver_merge"
+
+
+def rest_pool(exchange: str) -> str:
+    """The Dagster pool of one exchange's REST backfills (limit 1 per pool in `make run`'s instance)."""
+    return f"rest_{_part(exchange)}"

@@ -1,12 +1,23 @@
 """The one resource: the Java worker, launched through Dagster Pipes."""
 
-import os
+import random
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import AssetCheckResult, AssetExecutionContext, ConfigurableResource, MaterializeResult, PipesSubprocessClient, PreviewWarning
+from dagster import (
+    AssetCheckResult,
+    AssetExecutionContext,
+    ConfigurableResource,
+    Failure,
+    MaterializeResult,
+    PipesSubprocessClient,
+    PreviewWarning,
+    RetryRequested,
+)
+from dagster._core.errors import DagsterPipesExecutionError  # not exported at the top level in 1.13
 from pydantic import Field
 
 from dagster_project.targets import WorkerTarget
@@ -15,6 +26,12 @@ from dagster_project.config import pipeline_config_path, worker_jar_path
 DATABASE_URL_ENV = "KLINE_DATABASE_URL"
 
 PipesResult = MaterializeResult | AssetCheckResult
+
+# The worker's exit codes (kline-worker --help): which failures may pass by themselves.
+TRANSIENT_EXIT_CODES = {3: "database unreachable or failing", 4: "exchange or object store failing"}
+PERMANENT_EXIT_CODES = {1: "unexpected failure", 2: "bad usage or configuration"}
+# How PipesSubprocessClient reports a non-zero exit; a test breaks if Dagster changes it.
+_EXIT_CODE = re.compile(r"failed with code (-?\d+)")
 
 
 class KlineWorkerResource(ConfigurableResource):
@@ -36,6 +53,8 @@ class KlineWorkerResource(ConfigurableResource):
         description="Path of pipeline.yaml; unset: $KLINE_PIPELINE_CONFIG, else the repository's pipeline.yaml.",
     )
     java: str = Field(default="java", description="The java executable (17 or later).")
+    max_retries: int = Field(default=3, description="Retries of a step whose worker failed transiently (database, exchange, object store).")
+    retry_delay_seconds: float = Field(default=20.0, description="Wait before the first retry; doubled for each next one (±20% jitter).")
 
     def run(self, context: AssetExecutionContext, subcommand: str, targets: Sequence[WorkerTarget]) -> Iterator[PipesResult]:
         """Runs one subcommand for a batch of assets over the run's partition window, in one launch,
@@ -51,11 +70,36 @@ class KlineWorkerResource(ConfigurableResource):
             f"{' '.join(command)} for [{window.start.isoformat()}, {window.end.isoformat()}): "
             + ", ".join(target.label() for target in targets)
         )
-        with _dagster_pipes_internal_warnings_silenced():
-            invocation = PipesSubprocessClient().run(
-                context=context, command=command, extras=extras, env={DATABASE_URL_ENV: self.database_url}
-            )
+        try:
+            with _dagster_pipes_internal_warnings_silenced():
+                invocation = PipesSubprocessClient().run(
+                    context=context, command=command, extras=extras, env={DATABASE_URL_ENV: self.database_url}
+                )
+        except DagsterPipesExecutionError as e:
+            raise self._failure(context, subcommand, e) from e
         yield from invocation.get_results()
+
+    def _failure(self, context: AssetExecutionContext, subcommand: str, error: DagsterPipesExecutionError) -> Exception:
+        """A transient failure (the worker's exit code says database or exchange/object store) is
+        retried with exponential back-off and jitter; anything else fails once. The Java exception,
+        message and stack, is in the run's log either way (the Pipes `closed` event)."""
+        match = _EXIT_CODE.search(str(error))
+        code = int(match.group(1)) if match else None
+        attempt = context.retry_number
+        if code in TRANSIENT_EXIT_CODES and attempt < self.max_retries:
+            wait = self.retry_delay_seconds * 2**attempt * random.uniform(0.8, 1.2)
+            context.log.warning(
+                f"kline-worker {subcommand} exited {code} ({TRANSIENT_EXIT_CODES[code]}): retry {attempt + 1} of "
+                f"{self.max_retries} in {wait:.0f} s"
+            )
+            return RetryRequested(max_retries=self.max_retries, seconds_to_wait=wait)
+        reason = TRANSIENT_EXIT_CODES.get(code) or PERMANENT_EXIT_CODES.get(code) or "no exit code"
+        retried = f" after {attempt} retries" if code in TRANSIENT_EXIT_CODES else " (not retried: it would fail the same way)"
+        return Failure(
+            description=f"kline-worker {subcommand} exited {code} ({reason}){retried}; the worker's exception is in the run log",
+            metadata={"exit_code": code, "retries": attempt},
+            allow_retries=False,
+        )
 
     def _jar(self) -> Path:
         return (Path(self.worker_jar) if self.worker_jar else worker_jar_path()).resolve()

@@ -38,6 +38,11 @@ storage:
       env: KLINE_DAGSTER_DATABASE_URL
 telemetry:
   enabled: false
+# Steps of one pool run one at a time across all runs: each exchange's REST backfills are a pool
+# (rest_<exchange>), so a backfill of many partitions never multiplies the venue's rate limit.
+concurrency:
+  pools:
+    default_limit: 1
 YAML
 # dg checks that the project's virtualenv is the active one.
 # shellcheck disable=SC1091

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from dagster import AssetsDefinition, HourlyPartitionsDefinition
+from dagster import AssetsDefinition, BackfillPolicy, HourlyPartitionsDefinition
 
 from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
@@ -91,3 +91,32 @@ def test_the_pairs_of_one_exchange_and_layer_share_one_subsettable_step(
         "silver_merge": ["silver/btc_usdt", "silver/eth_usdt"],
     }
     assert all(a.can_subset for a in assets)
+
+
+def test_rest_backfills_share_one_pool_per_exchange_and_every_batch_backfills_a_range_in_one_run(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    assets = _all_assets(write_pipeline_config(OKX_LISTING_BTC_USDT))
+
+    pools = {a.node_def.name: a.node_def.pool for a in assets}
+    assert pools == {
+        "ext_to_bronze_binance": None,
+        "ext_to_bronze_okx": None,
+        "bronze_rest_binance": "rest_binance",
+        "bronze_rest_okx": "rest_okx",
+        "silver_merge": None,
+    }
+    assert all(a.backfill_policy == BackfillPolicy.single_run() for a in assets)
+
+
+def test_assets_are_tagged_with_exchange_pair_and_layer(write_pipeline_config: Callable[[str], PipelineConfig]) -> None:
+    assets = _all_assets(write_pipeline_config(OKX_LISTING_BTC_USDT))
+
+    tags = {
+        k.to_user_string(): {n: v for n, v in a.specs_by_key[k].tags.items() if not n.startswith("dagster/kind/")}
+        for a in assets
+        for k in a.keys
+    }
+    assert tags["bronze/okx_btc_usdt_ws"] == {"exchange": "okx", "pair": "BTC-USDT", "layer": "bronze_ws"}
+    assert tags["bronze/binance_ethusdt_rest"] == {"exchange": "binance", "pair": "ETH-USDT", "layer": "bronze_rest"}
+    assert tags["silver/btc_usdt"] == {"pair": "BTC-USDT", "layer": "silver"}

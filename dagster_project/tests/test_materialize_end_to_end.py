@@ -64,8 +64,10 @@ def all_assets(config: PipelineConfig) -> list[AssetsDefinition]:
     ]
 
 
-def worker(database_url: str, config: PipelineConfig, java: str = "java") -> KlineWorkerResource:
-    return KlineWorkerResource(database_url=database_url, worker_jar=str(WORKER_JAR), pipeline_config=str(config.path), java=java)
+def worker(database_url: str, config: PipelineConfig, java: str = "java", **settings: object) -> KlineWorkerResource:
+    return KlineWorkerResource(
+        database_url=database_url, worker_jar=str(WORKER_JAR), pipeline_config=str(config.path), java=java, **settings
+    )
 
 
 def counting_java(folder: Path) -> tuple[str, Path]:
@@ -313,21 +315,33 @@ def test_a_symbol_the_worker_does_not_know_fails_the_step_with_the_java_message(
     other_config = load_pipeline_config(other)
     (xrp_ws,) = build_ext_to_bronze_assets(other_config, hourly_partitions(other_config))
 
-    message = failed_worker_message(xrp_ws, worker(database_url, pipeline_config))
+    failed = failed_worker(xrp_ws, worker(database_url, pipeline_config))
 
-    assert "XRPUSDT" in message and "not configured" in message, message
+    assert len(failed.java_messages) == 1, "a configuration error is not retried"
+    assert "XRPUSDT" in failed.java_messages[0] and "not configured" in failed.java_messages[0], failed.java_messages
+    assert "exited 2 (bad usage or configuration) (not retried" in failed.step_error, failed.step_error
 
 
-def test_an_unreachable_database_fails_the_step_with_the_reason(pipeline_config: PipelineConfig) -> None:
+def test_an_unreachable_database_is_retried_with_back_off_then_fails_with_the_reason(pipeline_config: PipelineConfig) -> None:
     (binance_ws,) = build_ext_to_bronze_assets(pipeline_config, hourly_partitions(pipeline_config))
+    unreachable = worker("postgresql://kline:kline@127.0.0.1:1/nowhere", pipeline_config, max_retries=2, retry_delay_seconds=0.2)
 
-    message = failed_worker_message(binance_ws, worker("postgresql://kline:kline@127.0.0.1:1/nowhere", pipeline_config))
+    failed = failed_worker(binance_ws, unreachable)
 
-    assert "127.0.0.1:1 refused" in message, message
+    assert failed.retries == 2
+    assert len(failed.java_messages) == 3 and all("127.0.0.1:1 refused" in m for m in failed.java_messages), failed.java_messages
+    assert "exited 3 (database unreachable or failing) after 2 retries" in failed.step_error, failed.step_error
 
 
-def failed_worker_message(asset: AssetsDefinition, resource: KlineWorkerResource) -> str:
-    """Materializes an asset whose worker must fail; returns the exception message its `closed` carried."""
+@dataclass(frozen=True)
+class FailedWorker:
+    java_messages: list[str]  # the exception each attempt's `closed` carried
+    step_error: str
+    retries: int
+
+
+def failed_worker(asset: AssetsDefinition, resource: KlineWorkerResource) -> FailedWorker:
+    """Materializes an asset whose worker must fail; returns what each attempt's `closed` carried and how the step failed."""
     instance = DagsterInstance.ephemeral()
     result = materialize(
         [asset], partition_key=PARTITION, resources={"kline_worker": resource}, instance=instance, raise_on_error=False
@@ -338,11 +352,10 @@ def failed_worker_message(asset: AssetsDefinition, resource: KlineWorkerResource
     # to the instance's event log (it is not among result.all_events).
     events = [r.dagster_event for r in instance.all_logs(result.run_id) if r.dagster_event is not None]
     closed_with = [
-        e.event_specific_data.error
+        e.event_specific_data.error.message
         for e in events
         if e.event_type == DagsterEventType.ENGINE_EVENT and e.message == "[pipes] external process pipes closed with exception"
     ]
     (failure,) = [e for e in events if e.event_type == DagsterEventType.STEP_FAILURE]
-    assert "External execution process failed with code" in failure.step_failure_data.error.to_string()
-    assert len(closed_with) == 1
-    return closed_with[0].message
+    retries = sum(1 for e in events if e.event_type == DagsterEventType.STEP_UP_FOR_RETRY)
+    return FailedWorker(closed_with, failure.step_failure_data.error.to_string(), retries)
