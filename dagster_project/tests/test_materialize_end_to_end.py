@@ -359,3 +359,23 @@ def failed_worker(asset: AssetsDefinition, resource: KlineWorkerResource) -> Fai
     (failure,) = [e for e in events if e.event_type == DagsterEventType.STEP_FAILURE]
     retries = sum(1 for e in events if e.event_type == DagsterEventType.STEP_UP_FOR_RETRY)
     return FailedWorker(closed_with, failure.step_failure_data.error.to_string(), retries)
+
+
+# Last in the module: it widens what the database holds beyond the first run's hour.
+def test_a_range_runs_as_one_launch_per_batch_and_a_second_run_changes_nothing(
+    first_run: FirstRun, database_url: str, pipeline_config: PipelineConfig, tmp_path: Path
+) -> None:
+    java, launches = counting_java(tmp_path)
+    resources = {"kline_worker": worker(database_url, pipeline_config, java)}
+    hours = {"dagster/asset_partition_range_start": PARTITION, "dagster/asset_partition_range_end": "2026-11-24-11:00"}
+
+    once = materialize(all_assets(pipeline_config), tags=hours, resources=resources)
+    after_once = snapshot(database_url)
+    twice = materialize(all_assets(pipeline_config), tags=hours, resources=resources)
+
+    assert once.success and twice.success
+    assert launched_subcommands(launches) == ["ext-to-bronze", "bronze-rest", "silver"] * 2
+    assert {e.partition for e in once.get_asset_materialization_events()} == {PARTITION, "2026-11-24-11:00"}
+    assert snapshot(database_url) == after_once
+    assert len(after_once["silver.fact_ohlcv"]) == 2 * 2 * 60, "two pairs, two hours (the second from REST)"
+    assert set(first_run.tables["silver.fact_ohlcv"]) <= set(after_once["silver.fact_ohlcv"]), "the first hour unchanged"
