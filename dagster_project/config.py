@@ -53,6 +53,8 @@ class PipelineConfig:
     path: Path
     exchanges: tuple[Exchange, ...]
     partitions_start: datetime
+    # engine.roll_max_age_seconds (with the engine's default): a file is finished, hence loadable, by then.
+    roll_max_age_seconds: int
 
     def canonical_pairs(self) -> list[str]:
         """Every canonical pair listed by at least one exchange, in config order."""
@@ -100,4 +102,9 @@ def _from_description(path: Path, described: dict) -> PipelineConfig:
         for e in described["exchanges"]
     )
     start = datetime.fromisoformat(described["partitions_start"].replace("Z", "+00:00"))
-    return PipelineConfig(path=path, exchanges=exchanges, partitions_start=start)
+    return PipelineConfig(
+        path=path,
+        exchanges=exchanges,
+        partitions_start=start,
+        roll_max_age_seconds=int(described["engine"]["roll_max_age_seconds"]),
+    )

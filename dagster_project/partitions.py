@@ -5,12 +5,10 @@ from dagster import HourlyPartitionsDefinition
 from dagster_project.config import PipelineConfig
 
 
-def hourly_partitions(config: PipelineConfig, *, include_current_hour: bool = False) -> HourlyPartitionsDefinition:
+def hourly_partitions(config: PipelineConfig) -> HourlyPartitionsDefinition:
     """Keys look like 2026-11-24-10:00; a key's window is [10:00, 11:00) UTC.
 
-    The hour still under way is a partition only when asked for (the demo refreshes it every few
-    minutes; the workers treat its minutes that are not over yet as not missing).
+    The hour still under way is a partition too (end_offset=1): the freshness sensor loads it as
+    its files finish, and the workers treat its minutes that are not over yet as not missing.
     """
-    return HourlyPartitionsDefinition(
-        start_date=config.partitions_start, timezone="UTC", end_offset=1 if include_current_hour else 0
-    )
+    return HourlyPartitionsDefinition(start_date=config.partitions_start, timezone="UTC", end_offset=1)

@@ -1,6 +1,6 @@
-"""The hourly run of the whole pipeline."""
+"""The hourly run of the whole pipeline: the safety net behind the freshness sensor."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from dagster import (
     AssetSelection,
@@ -8,7 +8,6 @@ from dagster import (
     RunRequest,
     ScheduleDefinition,
     ScheduleEvaluationContext,
-    build_schedule_from_partitioned_job,
     define_asset_job,
     schedule,
 )
@@ -16,15 +15,20 @@ from dagster import (
 from dagster_project.keys import BRONZE_GROUP, SILVER_GROUP
 
 PIPELINE_JOB_NAME = "kline_pipeline_job"
-# The closing update of the hour's last minute arrives just after the hour, in a file the engine
-# rolls by its age bound (engine.roll_max_age_seconds, 300 by default) and then uploads: minute 10
-# leaves that file time to reach S3 before ext-to-bronze reads it.
-MINUTE_OF_HOUR = 10
-
-
+HOURLY_SCHEDULE_NAME = "kline_pipeline_job_schedule"
 DEMO_SCHEDULE_NAME = "demo_every_five_minutes"
+# After the file holding the hour's late closes is finished (the engine's roll age), this long for
+# its upload to reach S3 before ext-to-bronze reads it.
+UPLOAD_MARGIN_MINUTES = 5
 # The key format of HourlyPartitionsDefinition.
 _PARTITION_KEY_FORMAT = "%Y-%m-%d-%H:%M"
+
+
+def schedule_minute(roll_max_age_seconds: int) -> int:
+    """The minute of the hour by which the hour that just ended has all its files: the closing
+    update of hh:59 arrives just after the hour, in a file the engine finishes by its age bound
+    (engine.roll_max_age_seconds, from `kline-worker describe`) and then uploads."""
+    return min(59, -(-roll_max_age_seconds // 60) + UPLOAD_MARGIN_MINUTES)
 
 
 def _pipeline_job():  # noqa: ANN202 - dagster does not export the unresolved job type
@@ -36,18 +40,36 @@ def _pipeline_job():  # noqa: ANN202 - dagster does not export the unresolved jo
     )
 
 
-def build_hourly_schedule() -> ScheduleDefinition:
-    """At minute 10 of every hour, runs the whole pipeline job for the hour that just ended."""
-    # Running from the start: `make run` is the pipeline, not a demo of it.
-    return build_schedule_from_partitioned_job(
-        _pipeline_job(), minute_of_hour=MINUTE_OF_HOUR, default_status=DefaultScheduleStatus.RUNNING
+def _partition_key(hour: datetime) -> str:
+    return hour.strftime(_PARTITION_KEY_FORMAT)
+
+
+def build_hourly_schedule(minute_of_hour: int) -> ScheduleDefinition:
+    """At `minute_of_hour` of every hour, runs the whole pipeline job for the hour that just ended:
+    the sensor loaded it file by file; this run is the one that sees the hour complete, and what
+    a stopped sensor or daemon would have missed."""
+
+    # Not build_schedule_from_partitioned_job: the partitions include the hour under way, which it
+    # would pick as the last partition.
+    @schedule(
+        name=HOURLY_SCHEDULE_NAME,
+        job=_pipeline_job(),
+        cron_schedule=f"{minute_of_hour} * * * *",
+        execution_timezone="UTC",
+        # Running from the start: `make run` is the pipeline, not a demo of it.
+        default_status=DefaultScheduleStatus.RUNNING,
     )
+    def _hourly(context: ScheduleEvaluationContext) -> RunRequest:
+        ended = context.scheduled_execution_time.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+        return RunRequest(run_key=_partition_key(ended), partition_key=_partition_key(ended))
+
+    return _hourly
 
 
-def build_demo_schedule() -> ScheduleDefinition:
-    """`make demo`: every five minutes, the hour under way (and in the first ten minutes of an
-    hour, the hour that just ended, once more), so silver fills while one watches. Needs the
-    partitions to include the current hour; re-materializing a partition is idempotent."""
+def build_demo_schedule(minute_of_hour: int) -> ScheduleDefinition:
+    """`make demo`: every five minutes, the hour under way (and before `minute_of_hour`, the hour
+    that just ended, once more), so silver fills while one watches even with the sensor off.
+    Re-materializing a partition is idempotent."""
 
     @schedule(
         name=DEMO_SCHEDULE_NAME,
@@ -59,11 +81,8 @@ def build_demo_schedule() -> ScheduleDefinition:
     def _demo(context: ScheduleEvaluationContext) -> list[RunRequest]:
         now = context.scheduled_execution_time
         hour = now.replace(minute=0, second=0, microsecond=0)
-        hours = ([hour - timedelta(hours=1)] if now.minute < MINUTE_OF_HOUR else []) + [hour]
+        hours = ([hour - timedelta(hours=1)] if now.minute < minute_of_hour else []) + [hour]
         stamp = now.strftime("%Y%m%dT%H%M")
-        return [
-            RunRequest(run_key=f"{h.strftime(_PARTITION_KEY_FORMAT)}@{stamp}", partition_key=h.strftime(_PARTITION_KEY_FORMAT))
-            for h in hours
-        ]
+        return [RunRequest(run_key=f"{_partition_key(h)}@{stamp}", partition_key=_partition_key(h)) for h in hours]
 
     return _demo

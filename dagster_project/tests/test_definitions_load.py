@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance, DefaultScheduleStatus, build_schedule_context
+from dagster import DagsterInstance, DefaultScheduleStatus, DefaultSensorStatus, build_schedule_context
 
 from dagster_project.definitions import defs
 from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
@@ -28,22 +28,55 @@ def test_definitions_resolve_without_warnings(monkeypatch: pytest.MonkeyPatch) -
     }
 
 
-# Dagster 1.13's own partitioned-schedule code calls a method it has deprecated; not ours to fix.
-@pytest.mark.filterwarnings("ignore:Function `JobDefinition.run_request_for_partition` is deprecated:DeprecationWarning")
-def test_the_schedule_runs_the_whole_job_at_minute_ten_for_the_hour_that_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+def _hourly_tick(repository, at: datetime) -> list[str | None]:  # noqa: ANN001 - dagster's RepositoryDefinition
+    (schedule,) = repository.schedule_defs
+    with DagsterInstance.ephemeral() as instance:
+        tick = schedule.evaluate_tick(
+            build_schedule_context(instance, scheduled_execution_time=at, repository_def=repository)
+        )
+    return [request.partition_key for request in tick.run_requests or []]
+
+
+def test_the_schedule_runs_the_whole_job_for_the_hour_that_ended_once_its_files_are_finished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("KLINE_PIPELINE_CONFIG", raising=False)
     repository = defs().get_repository_def()
     (schedule,) = repository.schedule_defs
 
     assert schedule.job_name == "kline_pipeline_job"
-    assert schedule.cron_schedule == "10 * * * *"
+    # The engine's default roll age (60 s, from `kline-worker describe`) plus five minutes to upload.
+    assert schedule.cron_schedule == "6 * * * *"
     assert schedule.execution_timezone == "UTC"
     assert schedule.default_status == DefaultScheduleStatus.RUNNING
-    with DagsterInstance.ephemeral() as instance:
-        tick = schedule.evaluate_tick(
-            build_schedule_context(instance, scheduled_execution_time=datetime(2026, 11, 24, 11, 10, tzinfo=timezone.utc)),
-        )
-    assert [request.partition_key for request in tick.run_requests or []] == ["2026-11-24-10:00"]
+    # The partitions include the hour under way; the schedule still takes the hour that ended.
+    assert _hourly_tick(repository, datetime(2026, 11, 24, 11, 6, tzinfo=timezone.utc)) == ["2026-11-24-10:00"]
+
+
+def test_the_schedule_minute_follows_the_engine_roll_age(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = tmp_path / "pipeline.yaml"
+    config.write_text(TWO_BINANCE_PAIRS + "engine: {roll_max_age_seconds: 300}\n", encoding="utf-8")
+    monkeypatch.setenv("KLINE_PIPELINE_CONFIG", str(config))
+
+    (schedule,) = defs().get_repository_def().schedule_defs
+
+    assert schedule.cron_schedule == "10 * * * *"
+
+
+def test_the_freshness_sensor_is_on_by_default_and_the_hour_under_way_is_a_partition(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("KLINE_PIPELINE_CONFIG", raising=False)
+    repository = defs().get_repository_def()
+    (sensor,) = repository.sensor_defs
+
+    assert sensor.name == "fresh_jsonl_objects"
+    assert sensor.job_name == "kline_pipeline_job"
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    assert sensor.minimum_interval_seconds == 30
+    partitions = repository.get_job("kline_pipeline_job").partitions_def
+    current_hour = datetime.now(timezone.utc).strftime("%Y-%m-%d-%H:00")
+    assert partitions.get_last_partition_key() == current_hour
 
 
 def test_assets_follow_the_config_file_named_by_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

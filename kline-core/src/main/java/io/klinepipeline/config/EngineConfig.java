@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param idleTimeout no frame (data or ping) for this long means the connection is dead
  * @param connectSpacing pause between opening two connections (exchanges limit new connections per IP)
  * @param rollMaxBytes a JSONL file is closed and queued for upload at this size
- * @param rollMaxAge ... or at this age, whichever comes first (and always at the UTC hour)
+ * @param rollMaxAge ... or at this age, whichever comes first (and always at the UTC hour); short, since the
+ *     workers load a file only once it is finished: this bounds how far silver trails the exchange
  * @param uploadRetryDelay first pause before retrying a failed upload; doubles up to 5 minutes
  */
 public record EngineConfig(
@@ -34,7 +35,7 @@ public record EngineConfig(
                 Duration.ofSeconds(node.optionalPositiveLong("idle_timeout_seconds", 90)),
                 Duration.ofMillis(node.optionalPositiveLong("connect_spacing_ms", 250)),
                 node.optionalPositiveLong("roll_max_bytes", 64L * 1024 * 1024),
-                Duration.ofSeconds(node.optionalPositiveLong("roll_max_age_seconds", 300)),
+                Duration.ofSeconds(node.optionalPositiveLong("roll_max_age_seconds", 60)),
                 Duration.ofMillis(node.optionalPositiveLong("upload_retry_delay_ms", 1_000)));
     }
 }

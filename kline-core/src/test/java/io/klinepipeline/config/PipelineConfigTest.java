@@ -39,7 +39,7 @@ class PipelineConfigTest {
         assertThat(config.storage().deadLetterDir()).isEqualTo(BASE.resolve("data/dead-letter"));
         assertThat(config.storage().s3()).isEqualTo(new S3Config(false, "kline-pipeline-bronze", "", null, "us-east-1", false));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(23), Duration.ofSeconds(1), Duration.ofMinutes(1),
-                Duration.ofSeconds(90), Duration.ofMillis(250), 64L * 1024 * 1024, Duration.ofMinutes(5), Duration.ofSeconds(1)));
+                Duration.ofSeconds(90), Duration.ofMillis(250), 64L * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(1)));
     }
 
     @Test

@@ -135,6 +135,28 @@ public final class ExtToBronzeJob {
         return objects;
     }
 
+    /**
+     * The hourly windows whose run reads an object of the hour folder {@code folderHour} opened at
+     * {@code openedAt}, by the rules of {@link #list} and the read limit of {@link #LATE_CLOSE_GRACE}:
+     * its own hour; the hour before, when it opened within the grace after the hour (it may hold
+     * that hour's late closes); and the hours after whose lead-in (twice the roll age) reaches back
+     * to it. Kept beside {@link #list} so that a change to what a window reads changes this too;
+     * {@code list-finished} uses it to tell the freshness sensor which partitions a new object touches.
+     */
+    public static List<Instant> windowsReading(Instant folderHour, Instant openedAt, Duration rollMaxAge) {
+        List<Instant> windows = new ArrayList<>();
+        if (openedAt.isBefore(folderHour.plus(LATE_CLOSE_GRACE))) {
+            windows.add(folderHour.minus(1, ChronoUnit.HOURS));
+        }
+        windows.add(folderHour);
+        Duration leadIn = rollMaxAge.multipliedBy(2);
+        for (Instant next = folderHour.plus(1, ChronoUnit.HOURS); !openedAt.isBefore(next.minus(leadIn));
+                next = next.plus(1, ChronoUnit.HOURS)) {
+            windows.add(next);
+        }
+        return windows;
+    }
+
     private static String fileName(String object) {
         return object.substring(object.lastIndexOf('/') + 1);
     }

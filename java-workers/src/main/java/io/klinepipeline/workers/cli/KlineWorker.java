@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
             SilverCommand.class,
             MigrateCommand.class,
             DescribeCommand.class,
+            ListFinishedCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -335,10 +335,10 @@ class ExtToBronzeJobTest {
         BinanceKlineFrame m50 = m0.atMinute(hour.minusSeconds(600));
         BinanceKlineFrame m59 = m0.atMinute(hour.minusSeconds(60));
         BronzeFixtures.writeLocal(localDir, List.of(
-                // Opened 20 minutes before the window: older than twice roll_max_age (300 s), not read.
+                // Opened 20 minutes before the window: older than twice roll_max_age (60 s by default), not read.
                 BronzeFixtures.JsonlFile.of(hour.minusSeconds(1200), BronzeFixtures.event(hour.minusSeconds(1200), m50)),
-                // Opened 3 minutes before: the lead-in a parser needs to see a connection already delivering.
-                BronzeFixtures.JsonlFile.of(hour.minusSeconds(180), BronzeFixtures.event(hour.minusSeconds(59), m59.closing())),
+                // Opened 90 s before: the lead-in a parser needs to see a connection already delivering.
+                BronzeFixtures.JsonlFile.of(hour.minusSeconds(90), BronzeFixtures.event(hour.minusSeconds(59), m59.closing())),
                 BronzeFixtures.JsonlFile.of(hour.plusSeconds(2), BronzeFixtures.event(hour.plusSeconds(2), m0))));
         Row before = BronzeRows.seeded("BTCUSDT", hour.minusSeconds(60), "websocket", 3.0);
         BronzeRows.insert(database, before);

@@ -150,6 +150,7 @@ class KlineWorkerCliTest {
         assertThat(described.get("canonical_pairs").get(0).get("pair").asText()).isEqualTo("BTC-USDT");
         assertThat(described.get("canonical_pairs").get(0).get("listings").get(0).get("symbol").asText()).isEqualTo("BTCUSDT");
         assertThat(described.get("partitions_start").asText()).isEqualTo("2026-11-24T00:00:00Z");
+        assertThat(described.get("engine").get("roll_max_age_seconds").asLong()).isEqualTo(60);
     }
 
     @Test

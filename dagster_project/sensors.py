@@ -1,0 +1,136 @@
+"""The freshness sensor: finished JSONL objects become runs of exactly the exchange/hours they feed.
+
+Listing is the worker's job (`kline-worker list-finished`): which names are data files, when a local
+file is finished, and which hourly windows read an object (the late closes of hh:59 live in the next
+hour's folder; a window's lead-in reaches into the hour before) are Java rules, and a Python listing
+would repeat each of them. The worker prints, per exchange and recent window, a fingerprint of the
+names it reads; this sensor only compares fingerprints with its cursor. The cost is one JVM start
+(about a second) per tick, every SENSOR_INTERVAL_SECONDS.
+
+The cursor maps every listed window to its fingerprint, so a file uploaded late (an S3 outage) for
+an hour loaded long ago still changes that hour's fingerprint and reloads it; it holds one entry
+per exchange and window of the last LOOKBACK_HOURS, so it stays small.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from dagster import (
+    AssetKey,
+    DefaultSensorStatus,
+    HourlyPartitionsDefinition,
+    RunRequest,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SensorResult,
+    sensor,
+)
+
+from dagster_project.config import PipelineConfig, java_executable, worker_jar_path
+from dagster_project.keys import bronze_rest_key, ext_to_bronze_key, silver_key
+from dagster_project.schedules import PIPELINE_JOB_NAME
+
+SENSOR_NAME = "fresh_jsonl_objects"
+SENSOR_INTERVAL_SECONDS = 30
+# How late an object may arrive and still reload its hour by itself; later ones need a backfill.
+# A day covers an S3 outage the engine's upload retries (up to 5 min apart) outlast.
+LOOKBACK_HOURS = 24
+# Bounds a hung JVM or S3 listing, not a slow one.
+_LIST_TIMEOUT_SECONDS = 120
+_CURSOR_VERSION = 1
+
+
+class ListFinishedError(RuntimeError):
+    """`kline-worker list-finished` failed; the tick fails with its message and the cursor stays."""
+
+
+@dataclass(frozen=True)
+class WindowInput:
+    """What ext-to-bronze reads for one exchange's hourly window, as `list-finished` fingerprints it."""
+
+    exchange: str
+    hour: datetime
+    fingerprint: str
+
+    @property
+    def cursor_key(self) -> str:
+        return f"{self.exchange}|{self.hour.isoformat()}"
+
+
+def list_finished(config_path: Path, hours: int) -> list[WindowInput]:
+    """Runs `kline-worker --config <path> list-finished --hours <hours>` and parses its windows."""
+    command = [
+        java_executable(), "-jar", str(worker_jar_path()), "--config", str(config_path.resolve()),
+        "list-finished", "--hours", str(hours),
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_LIST_TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ListFinishedError(f"could not run {' '.join(command)}: {e}") from e
+    if done.returncode != 0:
+        raise ListFinishedError(done.stderr.strip() or f"kline-worker list-finished exited with {done.returncode}")
+    return [
+        WindowInput(w["exchange"], datetime.fromisoformat(w["hour"].replace("Z", "+00:00")), w["fingerprint"])
+        for w in json.loads(done.stdout)["windows"]
+    ]
+
+
+def _decode(cursor: str | None) -> dict[str, str]:
+    if not cursor:
+        return {}
+    decoded = json.loads(cursor)
+    # An unknown version is treated as no cursor: one round of reloads, all idempotent.
+    return decoded["windows"] if decoded.get("v") == _CURSOR_VERSION else {}
+
+
+def _encode(windows: list[WindowInput]) -> str:
+    return json.dumps({"v": _CURSOR_VERSION, "windows": {w.cursor_key: w.fingerprint for w in windows}}, sort_keys=True)
+
+
+def _exchange_assets(config: PipelineConfig, exchange: str) -> list[AssetKey]:
+    """The exchange's bronze assets (ws and rest, every pair: REST fills the pairs that went quiet
+    too) and the silver assets of its pairs."""
+    (section,) = [e for e in config.exchanges if e.name == exchange]
+    bronze = [key for p in section.pairs for key in (ext_to_bronze_key(exchange, p.symbol), bronze_rest_key(exchange, p.symbol))]
+    silver = [silver_key(c) for c in dict.fromkeys(p.canonical for p in section.pairs)]
+    return bronze + silver
+
+
+def build_freshness_sensor(config: PipelineConfig, partitions_def: HourlyPartitionsDefinition) -> SensorDefinition:
+    """Every SENSOR_INTERVAL_SECONDS: a run of kline_pipeline_job per exchange and hour whose input
+    changed, selecting that exchange's assets for that hour's partition."""
+
+    @sensor(
+        name=SENSOR_NAME,
+        job_name=PIPELINE_JOB_NAME,
+        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Loads an exchange's hour again whenever a new finished JSONL object feeds it.",
+    )
+    def _fresh(context: SensorEvaluationContext) -> SensorResult:
+        seen = _decode(context.cursor)
+        listed = list_finished(config.path, LOOKBACK_HOURS)
+        requests = []
+        for window in listed:
+            key = window.hour.strftime("%Y-%m-%d-%H:%M")
+            # Hours before partitions.start are not partitions; they are remembered all the same.
+            if seen.get(window.cursor_key) == window.fingerprint or not partitions_def.has_partition_key(key):
+                continue
+            requests.append(
+                RunRequest(
+                    # The same input never launches twice, even when a tick is evaluated again.
+                    run_key=f"{window.exchange}|{key}|{window.fingerprint}",
+                    partition_key=key,
+                    asset_selection=_exchange_assets(config, window.exchange),
+                    tags={"kline/exchange": window.exchange},
+                )
+            )
+        context.log.info(f"{len(listed)} windows listed, {len(requests)} with new objects")
+        return SensorResult(run_requests=requests, cursor=_encode(listed))
+
+    return _fresh
