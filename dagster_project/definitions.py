@@ -3,10 +3,9 @@
 Freshness comes from the sensor: each new finished JSONL object re-materializes the exchange/hour
 it feeds, the hour under way included (it is a partition). The hourly schedule is the safety net
 for the hour that just ended; re-materializing a partition is idempotent, so the two never
-conflict. With KLINE_DEMO=1 (`make demo`) a five-minute schedule replaces the hourly one.
+conflict. `make demo` runs
+these same definitions against the exchange simulator.
 """
-
-import os
 
 from dagster import Definitions, EnvVar, definitions
 
@@ -16,17 +15,13 @@ from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import load_pipeline_config, pipeline_config_path
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import DATABASE_URL_ENV, KlineWorkerResource
-from dagster_project.schedules import build_demo_schedule, build_hourly_schedule, schedule_minute
+from dagster_project.schedules import build_hourly_schedule, schedule_minute
 from dagster_project.sensors import build_freshness_sensor
-
-DEMO_ENV = "KLINE_DEMO"
-
 
 @definitions
 def defs() -> Definitions:
     """Loaded by Dagster when it loads the code location, so pipeline.yaml is read then, not at import."""
     config = load_pipeline_config(pipeline_config_path())
-    demo = os.environ.get(DEMO_ENV) == "1"
     partitions_def = hourly_partitions(config)
     minute = schedule_minute(config.roll_max_age_seconds)
     return Definitions(
@@ -35,7 +30,7 @@ def defs() -> Definitions:
             *build_bronze_rest_assets(config, partitions_def),
             *build_silver_assets(config, partitions_def),
         ],
-        schedules=[build_demo_schedule(minute) if demo else build_hourly_schedule(minute)],
+        schedules=[build_hourly_schedule(minute)],
         sensors=[build_freshness_sensor(config, partitions_def)],
         resources={"kline_worker": KlineWorkerResource(database_url=EnvVar(DATABASE_URL_ENV))},
     )

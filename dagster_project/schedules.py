@@ -16,7 +16,6 @@ from dagster_project.keys import BRONZE_GROUP, SILVER_GROUP
 
 PIPELINE_JOB_NAME = "kline_pipeline_job"
 HOURLY_SCHEDULE_NAME = "kline_pipeline_job_schedule"
-DEMO_SCHEDULE_NAME = "demo_every_five_minutes"
 # After the file holding the hour's late closes is finished (the engine's roll age), this long for
 # its upload to reach S3 before ext-to-bronze reads it.
 UPLOAD_MARGIN_MINUTES = 5
@@ -64,25 +63,3 @@ def build_hourly_schedule(minute_of_hour: int) -> ScheduleDefinition:
         return RunRequest(run_key=_partition_key(ended), partition_key=_partition_key(ended))
 
     return _hourly
-
-
-def build_demo_schedule(minute_of_hour: int) -> ScheduleDefinition:
-    """`make demo`: every five minutes, the hour under way (and before `minute_of_hour`, the hour
-    that just ended, once more), so silver fills while one watches even with the sensor off.
-    Re-materializing a partition is idempotent."""
-
-    @schedule(
-        name=DEMO_SCHEDULE_NAME,
-        job=_pipeline_job(),
-        cron_schedule="*/5 * * * *",
-        execution_timezone="UTC",
-        default_status=DefaultScheduleStatus.RUNNING,
-    )
-    def _demo(context: ScheduleEvaluationContext) -> list[RunRequest]:
-        now = context.scheduled_execution_time
-        hour = now.replace(minute=0, second=0, microsecond=0)
-        hours = ([hour - timedelta(hours=1)] if now.minute < minute_of_hour else []) + [hour]
-        stamp = now.strftime("%Y%m%dT%H%M")
-        return [RunRequest(run_key=f"{_partition_key(h)}@{stamp}", partition_key=_partition_key(h)) for h in hours]
-
-    return _demo

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the whole pipeline offline on five venues. The exchange simulator plays Binance,
 # Coinbase, Kraken, Bybit and OKX on local ports (log: .demo/simulator.log); then scripts/run.sh
-# runs the engine on BTC and ETH of every venue and Dagster with the demo schedule, which
-# refreshes the hour under way every five minutes. Binance and Kraken send nothing for three
+# runs the engine on BTC and ETH of every venue and Dagster, whose sensor loads each hour
+# again as the engine's files finish (`make run`'s definitions, unchanged). Binance and Kraken send nothing for three
 # minutes a little after the start (the simulator's gap), and bronze-rest heals those minutes
 # from their REST APIs. Everything lives in .demo/ and in the databases kline_demo and
 # kline_demo_dagster, apart from `make run`'s. Ctrl-C stops everything.
@@ -49,7 +49,6 @@ storage:
   dead_letter_dir: dead-letter
   s3: {enabled: false}
 partitions: {start: "$hour"}
-engine: {roll_max_age_seconds: 60}   # finished files every minute, for the five-minute refresh
 YAML
 }
 
@@ -86,6 +85,6 @@ echo "binance and kraken will send nothing for the minutes $gap_from .. $gap_to 
 
 KLINE_DATABASE_URL="${KLINE_DEMO_DATABASE_URL:-$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo)}"
 KLINE_DAGSTER_DATABASE_URL="$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo_dagster)"
-export KLINE_DATABASE_URL KLINE_DAGSTER_DATABASE_URL KLINE_PIPELINE_CONFIG="$demo/pipeline.yaml" KLINE_DEMO=1 \
+export KLINE_DATABASE_URL KLINE_DAGSTER_DATABASE_URL KLINE_PIPELINE_CONFIG="$demo/pipeline.yaml" \
   KLINE_RUN_DIR="$demo" DAGSTER_HOME="$demo/dagster_home"
 scripts/run.sh

@@ -87,27 +87,3 @@ def test_assets_follow_the_config_file_named_by_the_environment(monkeypatch: pyt
     keys = {key.to_user_string() for key in defs().get_repository_def().assets_defs_by_key}
 
     assert keys == {"bronze/binance_btcusdt_ws", "bronze/binance_btcusdt_rest", "silver/btc_usdt"}
-
-
-def test_the_demo_refreshes_the_hour_under_way_every_five_minutes_and_the_hour_that_just_ended(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("KLINE_PIPELINE_CONFIG", raising=False)
-    monkeypatch.setenv("KLINE_DEMO", "1")
-    repository = defs().get_repository_def()
-    (schedule,) = repository.schedule_defs
-
-    assert schedule.name == "demo_every_five_minutes"
-    assert schedule.cron_schedule == "*/5 * * * *"
-    assert schedule.default_status == DefaultScheduleStatus.RUNNING
-    with DagsterInstance.ephemeral() as instance:
-
-        def keys(hour: int, minute: int) -> list[str | None]:
-            at = datetime(2026, 11, 24, hour, minute, tzinfo=timezone.utc)
-            tick = schedule.evaluate_tick(
-                build_schedule_context(instance, scheduled_execution_time=at, repository_def=repository)
-            )
-            return [request.partition_key for request in tick.run_requests or []]
-
-        assert keys(11, 5) == ["2026-11-24-10:00", "2026-11-24-11:00"]
-        assert keys(11, 25) == ["2026-11-24-11:00"]

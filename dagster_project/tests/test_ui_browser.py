@@ -134,7 +134,6 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory, database_url: str, fak
             "KLINE_PIPELINE_CONFIG": str(config),
             "KLINE_WORKER_JAR": str(WORKER_JAR.resolve()),
         }
-        env.pop("KLINE_DEMO", None)
         # No -m: the code location is the project's, from pyproject.toml, as `make run` serves it.
         command = [str(Path(sys.executable).parent / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)]
         # A session of its own, so that teardown can end the server and everything it started.
