@@ -150,6 +150,8 @@ class KlineWorkerCliTest {
         assertThat(described.get("canonical_pairs").get(0).get("pair").asText()).isEqualTo("BTC-USDT");
         assertThat(described.get("canonical_pairs").get(0).get("listings").get(0).get("symbol").asText()).isEqualTo("BTCUSDT");
         assertThat(described.get("partitions_start").asText()).isEqualTo("2026-11-24T00:00:00Z");
+        assertThat(described.get("checks").get("max_dead_letter_share").asDouble()).as("the default").isEqualTo(0.01);
+        assertThat(described.get("checks").get("max_close_divergence").asDouble()).isEqualTo(0.02);
     }
 
     @Test
