@@ -45,7 +45,7 @@ final class BronzeRestCommand extends WorkerCommand {
         run.each(targets, target -> {
             run.log("bronze-rest " + target.label() + " " + window);
             BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);
-            run.reportCheck(target, WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
+            run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
                     "still_missing", ofInt(report.stillMissing()),
                     "unfillable", ofInt(report.unfillable()),
                     "still_missing_minutes", stillMissingMinutes(report)));

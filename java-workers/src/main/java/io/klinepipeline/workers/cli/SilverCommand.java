@@ -48,7 +48,7 @@ final class SilverCommand extends WorkerCommand {
             run.log("silver " + pair + " " + window);
             SilverReport report = job.run(pair, window);
             long missing = report.missingMinutes();
-            run.reportCheck(target, WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
+            run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, missing == 0, Map.of(
                     "missing_minutes", ofInt(missing),
                     "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
             return metadata(report);

@@ -253,6 +253,40 @@ class KlineWorkerCliTest {
         assertThat(out.toString()).contains("check no_missing_minutes BTC-USDT: FAILED");
     }
 
+    /** One of three lines unusable: 1/3 is over the default bound of 0.01 and under a configured 0.5. */
+    @Test
+    void theDeadLetterShareCheckComparesRefusedLinesWithTheConfiguredBoundAndNamesThem() throws Exception {
+        Path hourDir = BronzeLayout.hourDir(dir.resolve("bronze"), new BinanceExchange(), "BTCUSDT", HOUR);
+        Path file;
+        try (var files = Files.list(hourDir)) {
+            file = files.findFirst().orElseThrow();
+        }
+        String goodLine = Files.readAllLines(file).get(0);
+        Files.writeString(file, goodLine.replace("\"seq\":1", "\"seq\":9").replace("\"o\":\"10\"", "\"o\":ten") + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Map<String, Object> extras = Map.of("exchange", "binance", "symbol", "BTCUSDT", "checks", List.of("dead_letter_share"));
+
+        Path over = dir.resolve("over");
+        assertThat(run(pipesEnv(over, extras), "--config", config.toString(), "ext-to-bronze")).as(err.toString()).isZero();
+        JsonNode failed = sent(messages(over), "report_asset_check").get(0);
+        assertThat(failed.get("check_name").asText()).isEqualTo("dead_letter_share");
+        assertThat(failed.get("passed").asBoolean()).isFalse();
+        assertThat(failed.get("severity").asText()).isEqualTo("WARN");
+        JsonNode metadata = failed.get("metadata");
+        assertThat(metadata.get("dead_lettered").get("raw_value").asLong()).isEqualTo(1);
+        assertThat(metadata.get("lines").get("raw_value").asLong()).isEqualTo(3);
+        assertThat(metadata.get("dead_letter_share").get("raw_value").asDouble()).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(metadata.get("max_dead_letter_share").get("raw_value").asDouble()).isEqualTo(0.01);
+        assertThat(metadata.get("first_dead_letters").get("raw_value")).hasSize(1);
+        assertThat(metadata.get("first_dead_letters").get("raw_value").get(0).asText()).contains(file.getFileName().toString(), "line 3");
+        assertThat(metadata.get("dead_letter_file").get("type").asText()).isEqualTo("path");
+
+        Files.writeString(config, Files.readString(config) + "checks: {max_dead_letter_share: 0.5}\n");
+        Path under = dir.resolve("under");
+        assertThat(run(pipesEnv(under, extras), "--config", config.toString(), "ext-to-bronze")).as(err.toString()).isZero();
+        assertThat(sent(messages(under), "report_asset_check").get(0).get("passed").asBoolean()).isTrue();
+    }
+
     @Test
     void aFailureWhileReportingStillClosesWithTheException() throws Exception {
         Path messages = dir.resolve("messages");
