@@ -14,7 +14,13 @@ from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
 from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import PipelineConfig, load_pipeline_config
-from dagster_project.keys import DEAD_LETTER_SHARE_CHECK, NO_MISSING_MINUTES_CHECK
+from dagster_project.keys import (
+    CROSS_VENUE_DIVERGENCE_CHECK,
+    DEAD_LETTER_SHARE_CHECK,
+    NO_MISSING_MINUTES_CHECK,
+    OHLC_CONSISTENT_CHECK,
+    ONE_ROW_PER_KEY_CHECK,
+)
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource, worker_jar_path
 from dagster_project.tests.fake_binance import MINUTE, CapturedPair, FakeBinanceRest, serve
@@ -239,7 +245,7 @@ def test_every_asset_reports_what_its_worker_did(first_run: FirstRun, pipeline_c
 CHECKS_BY_LAYER = {
     "_ws": {DEAD_LETTER_SHARE_CHECK},
     "_rest": {NO_MISSING_MINUTES_CHECK},
-    "silver/": {NO_MISSING_MINUTES_CHECK},
+    "silver/": {NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK},
 }
 
 
@@ -261,6 +267,16 @@ def test_the_worker_reports_every_declared_check_as_passed(first_run: FirstRun, 
     assert evaluations[("silver/btc_usdt", NO_MISSING_MINUTES_CHECK)].metadata["missing_minutes"].value == 0
     dead_letters = evaluations[("bronze/binance_btcusdt_ws", DEAD_LETTER_SHARE_CHECK)].metadata
     assert (dead_letters["dead_lettered"].value, dead_letters["dead_letter_share"].value) == (0, 0.0)
+    assert evaluations[("silver/eth_usdt", OHLC_CONSISTENT_CHECK)].metadata["inconsistent_rows"].value == 0
+    assert evaluations[("silver/eth_usdt", CROSS_VENUE_DIVERGENCE_CHECK)].metadata["venues"].value == 1, "Binance alone"
+
+
+def test_silver_shows_its_latest_candles_as_a_markdown_table(first_run: FirstRun) -> None:
+    preview = reported(first_run.result)["silver/btc_usdt"]["latest_candles"]
+
+    lines = preview.splitlines()
+    assert lines[0] == "| exchange | minute (UTC) | open | high | low | close | volume | source |"
+    assert [line.split(" | ")[1] for line in lines[2:]] == [f"2026-11-24T10:{m}:00Z" for m in range(55, 60)]
 
 
 def _open_time(payload: dict) -> datetime:

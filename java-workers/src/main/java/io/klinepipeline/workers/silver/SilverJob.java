@@ -38,7 +38,8 @@ public final class SilverJob {
     }
 
     /**
-     * Merges the window in one transaction and counts the minutes still missing per exchange.
+     * Merges the window in one transaction, counts the minutes still missing per exchange and runs
+     * the silver checks on the merged rows.
      *
      * @throws ConfigException if no configured exchange lists the pair
      */
@@ -54,9 +55,11 @@ public final class SilverJob {
             try {
                 SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, precedence, window);
                 Map<String, Long> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, now);
+                SilverChecks checks = SilverCheckQueries.run(connection, pair, listings, window,
+                        config.checks().maxCloseDivergence());
                 connection.commit();
                 SilverReport report = new SilverReport(counts.candidates(), counts.inserted(), counts.updated(),
-                        counts.candidates() - counts.inserted() - counts.updated(), missing);
+                        counts.candidates() - counts.inserted() - counts.updated(), missing, checks);
                 LOG.info("silver {} {}: {}", pair, window, report.summary());
                 return report;
             } catch (SQLException | RuntimeException e) {

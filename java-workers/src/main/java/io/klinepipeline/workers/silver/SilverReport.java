@@ -13,8 +13,10 @@ import java.util.Map;
  * @param unchanged chosen rows silver already held exactly
  * @param missingMinutesByExchange per configured exchange of the pair, in config order: minutes of
  *     the window already over with no final bronze row (including minutes bronze-rest found empty)
+ * @param checks what the silver checks found in the pair's rows of the window after the merge
  */
-public record SilverReport(long candidates, long inserted, long updated, long unchanged, Map<String, Long> missingMinutesByExchange) {
+public record SilverReport(long candidates, long inserted, long updated, long unchanged, Map<String, Long> missingMinutesByExchange,
+        SilverChecks checks) {
 
     /** How silver picks one final bronze row per exchange, interval and minute; see {@link SilverMerge}. */
     public static final String SELECTION_RULE = "final bronze rows only; the exchange's preferred source (websocket over rest, except where the"
@@ -26,12 +28,12 @@ public record SilverReport(long candidates, long inserted, long updated, long un
         missingMinutesByExchange = Collections.unmodifiableMap(new LinkedHashMap<>(missingMinutesByExchange));
     }
 
-    /** One line for a log or a shell, with the selection rule. */
     /** Minutes still missing, all exchanges together. */
     public long missingMinutes() {
         return missingMinutesByExchange.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** One line for a log or a shell, with the selection rule. */
     public String summary() {
         return candidates + " candidates: " + inserted + " inserted, " + updated + " updated, " + unchanged
                 + " unchanged; missing minutes " + missingMinutesByExchange + "; rule: " + SELECTION_RULE;

@@ -390,7 +390,8 @@ class KlineWorkerCliTest {
         Path messages = dir.resolve("messages");
         Map<String, Object> extras = Map.of(
                 "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:02:00+00:00",
-                "streams", List.of(stream("silver/btc_usdt", null, "BTC-USDT", List.of("no_missing_minutes")),
+                "streams", List.of(stream("silver/btc_usdt", null, "BTC-USDT", List.of("no_missing_minutes", "one_row_per_key",
+                                "ohlc_consistent", "cross_venue_divergence")),
                         stream("silver/eth_usdt", null, "ETH-USDT", List.of())));
 
         int code = run(pipesEnv(messages, extras, List.of("silver/btc_usdt", "silver/eth_usdt")), "--config", config.toString(), "silver");
@@ -401,7 +402,17 @@ class KlineWorkerCliTest {
         assertThat(materializations).extracting(m -> m.get("metadata").get("inserted").get("raw_value").asLong()).containsExactly(2L, 2L);
         List<JsonNode> checks = sent(messages(messages), "report_asset_check");
         assertThat(checks).extracting(c -> c.get("asset_key").asText() + ":" + c.get("check_name").asText() + ":" + c.get("passed"))
-                .containsExactly("silver/btc_usdt:no_missing_minutes:true");
+                .containsExactly("silver/btc_usdt:no_missing_minutes:true", "silver/btc_usdt:one_row_per_key:true",
+                        "silver/btc_usdt:ohlc_consistent:true", "silver/btc_usdt:cross_venue_divergence:true");
+        JsonNode divergence = checks.get(3).get("metadata");
+        assertThat(divergence.get("venues").get("raw_value").asLong()).isEqualTo(1);
+        assertThat(divergence.get("compared_with").get("raw_value").asText()).startsWith("nothing: one venue lists the pair");
+        JsonNode preview = materializations.get(0).get("metadata").get("latest_candles");
+        assertThat(preview.get("type").asText()).isEqualTo("md");
+        assertThat(preview.get("raw_value").asText()).contains(
+                "| exchange | minute (UTC) | open | high | low | close | volume | source |",
+                "| binance | 2026-11-24T10:00:00Z | 10 | 12 | 9 | 11 | 2 | websocket |",
+                "| binance | 2026-11-24T10:01:00Z | 10 | 12 | 9 | 11 | 2 | websocket |");
     }
 
     @Test
