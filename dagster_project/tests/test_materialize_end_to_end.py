@@ -267,6 +267,10 @@ def test_the_worker_reports_every_declared_check_as_passed(first_run: FirstRun, 
     assert evaluations[("silver/btc_usdt", NO_MISSING_MINUTES_CHECK)].metadata["missing_minutes"].value == 0
     dead_letters = evaluations[("bronze/binance_btcusdt_ws", DEAD_LETTER_SHARE_CHECK)].metadata
     assert (dead_letters["dead_lettered"].value, dead_letters["dead_letter_share"].value) == (0, 0.0)
+    rest = evaluations[("bronze/binance_btcusdt_rest", NO_MISSING_MINUTES_CHECK)].metadata
+    assert {k: rest[k].value for k in ("empty", "unfillable", "failed", "failed_minutes")} == {
+        "empty": 0, "unfillable": 0, "failed": 0, "failed_minutes": []
+    }
     assert evaluations[("silver/eth_usdt", OHLC_CONSISTENT_CHECK)].metadata["inconsistent_rows"].value == 0
     assert evaluations[("silver/eth_usdt", CROSS_VENUE_DIVERGENCE_CHECK)].metadata["venues"].value == 1, "Binance alone"
 
