@@ -53,7 +53,8 @@ final class SilverCommand extends WorkerCommand {
             long missing = report.missingMinutes();
             run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, missing == 0, Map.of(
                     "missing_minutes", ofInt(missing),
-                    "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
+                    "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange()),
+                    "first_missing_minutes_by_exchange", MetadataValue.ofJson(report.firstMissingMinutesByExchange())));
             reportChecks(run, target, report.checks());
             return metadata(report);
         });

@@ -219,6 +219,9 @@ class SilverJobTest {
         SilverReport report = run(BTC_USDT, new TimeWindow(minute(0), minute(12)));
 
         assertThat(report.missingMinutesByExchange()).containsExactly(Map.entry("binance", 2L), Map.entry("kraken", 8L));
+        assertThat(report.firstMissingMinutesByExchange()).as("which minutes, per venue").containsExactly(
+                Map.entry("binance", List.of("2026-11-24T10:02:00Z", "2026-11-24T10:03:00Z")),
+                Map.entry("kraken", List.of(1, 2, 3, 4, 5, 6, 7, 8).stream().map(m -> minute(m).toString()).toList()));
     }
 
     @Test
