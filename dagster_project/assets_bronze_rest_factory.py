@@ -24,7 +24,9 @@ _DESCRIPTION = (
 )
 _CHECK_DESCRIPTION = (
     "Every minute of the partition that is over has a final candle in bronze for this exchange "
-    "pair (warns otherwise: the exchange may not have the minute yet)."
+    "pair, minutes the exchange has no candle for excused (warns otherwise). The metadata splits "
+    "the minutes without a candle: empty (the exchange has none), unfillable (beyond its REST "
+    "history) and failed (not published yet, or the run stopped: asked again next run)."
 )
 
 

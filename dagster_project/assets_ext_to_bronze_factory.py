@@ -2,17 +2,21 @@
 
 The assets of one exchange form one subsettable batch, loaded by a single worker launch."""
 
-from dagster import AssetsDefinition, AssetSpec, PartitionsDefinition
+from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, PartitionsDefinition
 
 from dagster_project.batches import worker_batch
 from dagster_project.config import Exchange, PipelineConfig
-from dagster_project.keys import BRONZE_GROUP, ext_to_bronze_batch_name, ext_to_bronze_key
+from dagster_project.keys import BRONZE_GROUP, DEAD_LETTER_SHARE_CHECK, ext_to_bronze_batch_name, ext_to_bronze_key
 from dagster_project.targets import WorkerTarget
 
 _DESCRIPTION = (
     "Candles the ingestion engine captured from the exchange's WebSocket (JSONL files of the hour, "
     "by received_at), every update as received, in bronze.bronze_ohclv_native with source "
     "'websocket'. Malformed lines go to the dead-letter folder."
+)
+_CHECK_DESCRIPTION = (
+    "At most checks.max_dead_letter_share (pipeline.yaml, default 0.01) of the lines read for the "
+    "window were dead-lettered (warns otherwise, listing the first refused lines and the dead-letter file)."
 )
 
 
@@ -23,7 +27,10 @@ def build_ext_to_bronze_assets(config: PipelineConfig, partitions_def: Partition
 
 def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
     canonical = {p.symbol: p.canonical for p in exchange.pairs}
-    targets = [WorkerTarget(ext_to_bronze_key(exchange.name, p.symbol), p.symbol, exchange.name) for p in exchange.pairs]
+    targets = [
+        WorkerTarget(ext_to_bronze_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(DEAD_LETTER_SHARE_CHECK,))
+        for p in exchange.pairs
+    ]
     return worker_batch(
         name=ext_to_bronze_batch_name(exchange.name),
         subcommand="ext-to-bronze",
@@ -40,5 +47,6 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
             )
             for target in targets
         ],
+        check_specs=[AssetCheckSpec(DEAD_LETTER_SHARE_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
     )

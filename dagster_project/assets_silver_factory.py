@@ -6,22 +6,47 @@ from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, PartitionsDefin
 
 from dagster_project.batches import worker_batch
 from dagster_project.config import PipelineConfig
-from dagster_project.keys import NO_MISSING_MINUTES_CHECK, SILVER_BATCH_NAME, SILVER_GROUP, bronze_rest_key, silver_key
+from dagster_project.keys import (
+    CROSS_VENUE_DIVERGENCE_CHECK,
+    NO_MISSING_MINUTES_CHECK,
+    OHLC_CONSISTENT_CHECK,
+    ONE_ROW_PER_KEY_CHECK,
+    SILVER_BATCH_NAME,
+    SILVER_GROUP,
+    bronze_rest_key,
+    silver_key,
+)
 from dagster_project.targets import WorkerTarget
 
 _DESCRIPTION = (
     "One final candle per exchange and minute for this canonical pair in silver.fact_ohlcv, chosen "
     "from the final rows bronze holds for the window by the exchange's source precedence."
 )
-_CHECK_DESCRIPTION = (
-    "Every minute of the partition that is over has a final candle from every exchange listing "
-    "the pair (warns otherwise)."
-)
+# Every silver asset declares these; the worker reports each, WARN when it fails, naming what failed.
+_CHECK_DESCRIPTIONS = {
+    NO_MISSING_MINUTES_CHECK: (
+        "Every minute of the partition that is over has a final candle from every exchange listing "
+        "the pair (warns otherwise, with the missing minutes per exchange)."
+    ),
+    ONE_ROW_PER_KEY_CHECK: (
+        "No two rows share (exchange, symbol, interval_seconds, interval_start) in the partition "
+        "(the table's key guarantees it; checked by SQL anyway), naming any duplicated key."
+    ),
+    OHLC_CONSISTENT_CHECK: (
+        "low <= min(open, close) <= max(open, close) <= high and volume >= 0 in every row of the "
+        "partition (warns otherwise, listing the first offending rows and their count)."
+    ),
+    CROSS_VENUE_DIVERGENCE_CHECK: (
+        "No venue's close lies farther than checks.max_close_divergence (pipeline.yaml, default 0.02) "
+        "from the median close of the other venues for the same minute; with two venues each is "
+        "compared with the other, with one there is nothing to compare. Warns naming venue and minutes."
+    ),
+}
 
 
 def build_silver_assets(config: PipelineConfig, partitions_def: PartitionsDefinition) -> list[AssetsDefinition]:
     """One `silver` asset per canonical pair, after the `bronze-rest` asset of every listing, in one batch."""
-    targets = [WorkerTarget(silver_key(c), c, checks=(NO_MISSING_MINUTES_CHECK,)) for c in config.canonical_pairs()]
+    targets = [WorkerTarget(silver_key(c), c, checks=tuple(_CHECK_DESCRIPTIONS)) for c in config.canonical_pairs()]
     if not targets:
         return []
     return [
@@ -31,7 +56,11 @@ def build_silver_assets(config: PipelineConfig, partitions_def: PartitionsDefini
             description="Merges the selected canonical pairs, every exchange listing them, into silver, in one worker launch.",
             targets=targets,
             specs=[_spec(config, target) for target in targets],
-            check_specs=[AssetCheckSpec(NO_MISSING_MINUTES_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
+            check_specs=[
+                AssetCheckSpec(name, asset=t.key, description=description)
+                for t in targets
+                for name, description in _CHECK_DESCRIPTIONS.items()
+            ],
             partitions_def=partitions_def,
         )
     ]

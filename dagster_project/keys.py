@@ -9,8 +9,17 @@ from dagster import AssetKey
 BRONZE_GROUP = "bronze"
 SILVER_GROUP = "silver"
 
-# Reported by the worker (bronze-rest, silver): every minute of the window that is over has a final candle.
+# Asset checks, reported by the worker under these names (java-workers' CheckNames); WARN when failed.
+# bronze-rest, silver: every minute of the window that is over has a final candle (silver: per venue).
 NO_MISSING_MINUTES_CHECK = "no_missing_minutes"
+# ext-to-bronze: dead-lettered lines / lines of the window <= checks.max_dead_letter_share.
+DEAD_LETTER_SHARE_CHECK = "dead_letter_share"
+# silver: no two rows per (exchange, symbol, interval_seconds, interval_start) in the window.
+ONE_ROW_PER_KEY_CHECK = "one_row_per_key"
+# silver: low <= min(open, close) <= max(open, close) <= high, and volume >= 0, in every row.
+OHLC_CONSISTENT_CHECK = "ohlc_consistent"
+# silver: no venue's close farther than checks.max_close_divergence from the other venues' median.
+CROSS_VENUE_DIVERGENCE_CHECK = "cross_venue_divergence"
 
 
 def ext_to_bronze_key(exchange: str, symbol: str) -> AssetKey:

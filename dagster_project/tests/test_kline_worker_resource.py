@@ -11,7 +11,14 @@ from dagster import AssetsDefinition, materialize
 from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import PipelineConfig
-from dagster_project.keys import bronze_rest_key, silver_key
+from dagster_project.keys import (
+    CROSS_VENUE_DIVERGENCE_CHECK,
+    NO_MISSING_MINUTES_CHECK,
+    OHLC_CONSISTENT_CHECK,
+    ONE_ROW_PER_KEY_CHECK,
+    bronze_rest_key,
+    silver_key,
+)
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource
 from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
@@ -114,12 +121,13 @@ def test_a_run_over_a_partition_range_passes_the_whole_range_as_one_window(
         tags={"dagster/asset_partition_range_start": "2026-11-24-10:00", "dagster/asset_partition_range_end": "2026-11-24-12:00"},
     )
 
+    silver_checks = [NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK]
     assert reported["partitions"] == ["2026-11-24-10:00", "2026-11-24-11:00", "2026-11-24-12:00"]
     assert reported["argv"][-1] == "silver"
     assert reported["extras"] == {
         "window_start": "2026-11-24T10:00:00+00:00",
         "window_end": "2026-11-24T13:00:00+00:00",
-        "streams": [{"asset_key": "silver/btc_usdt", "symbol": "BTC-USDT", "checks": ["no_missing_minutes"]}],
+        "streams": [{"asset_key": "silver/btc_usdt", "symbol": "BTC-USDT", "checks": silver_checks}],
     }
 
 

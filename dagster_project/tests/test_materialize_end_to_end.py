@@ -14,7 +14,13 @@ from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
 from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import PipelineConfig, load_pipeline_config
-from dagster_project.keys import NO_MISSING_MINUTES_CHECK
+from dagster_project.keys import (
+    CROSS_VENUE_DIVERGENCE_CHECK,
+    DEAD_LETTER_SHARE_CHECK,
+    NO_MISSING_MINUTES_CHECK,
+    OHLC_CONSISTENT_CHECK,
+    ONE_ROW_PER_KEY_CHECK,
+)
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource, worker_jar_path
 from dagster_project.tests.fake_binance import MINUTE, CapturedPair, FakeBinanceRest, serve
@@ -237,18 +243,46 @@ def test_every_asset_reports_what_its_worker_did(first_run: FirstRun, pipeline_c
         assert (silver["candidates"], silver["inserted"], silver["missing_minutes"]) == (60, 60, 0)
 
 
-def test_the_worker_reports_the_declared_no_missing_minutes_check_as_passed(
-    first_run: FirstRun, pipeline_config: PipelineConfig
-) -> None:
+# The checks each layer's assets declare; on this clean hour every one passes.
+CHECKS_BY_LAYER = {
+    "_ws": {DEAD_LETTER_SHARE_CHECK},
+    "_rest": {NO_MISSING_MINUTES_CHECK},
+    "silver/": {NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK},
+}
+
+
+def declared_checks(asset_key: str) -> set[str]:
+    (checks,) = [checks for marker, checks in CHECKS_BY_LAYER.items() if marker in asset_key]
+    return checks
+
+
+def test_the_worker_reports_every_declared_check_as_passed(first_run: FirstRun, pipeline_config: PipelineConfig) -> None:
     evaluations = {
         (e.asset_key.to_user_string(), e.check_name): e for e in first_run.result.get_asset_check_evaluations()
     }
 
-    checked = {spec.asset_key.to_user_string() for a in all_assets(pipeline_config) for spec in a.check_specs}
-    assert checked == {"bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest", "silver/btc_usdt", "silver/eth_usdt"}
-    assert set(evaluations) == {(key, NO_MISSING_MINUTES_CHECK) for key in checked}
-    assert all(e.passed for e in evaluations.values())
+    assets = {k.to_user_string() for a in all_assets(pipeline_config) for k in a.keys}
+    declared = {(spec.asset_key.to_user_string(), spec.name) for a in all_assets(pipeline_config) for spec in a.check_specs}
+    assert declared == {(key, check) for key in assets for check in declared_checks(key)}
+    assert set(evaluations) == declared
+    assert [key for key, e in evaluations.items() if not e.passed] == []
     assert evaluations[("silver/btc_usdt", NO_MISSING_MINUTES_CHECK)].metadata["missing_minutes"].value == 0
+    dead_letters = evaluations[("bronze/binance_btcusdt_ws", DEAD_LETTER_SHARE_CHECK)].metadata
+    assert (dead_letters["dead_lettered"].value, dead_letters["dead_letter_share"].value) == (0, 0.0)
+    rest = evaluations[("bronze/binance_btcusdt_rest", NO_MISSING_MINUTES_CHECK)].metadata
+    assert {k: rest[k].value for k in ("empty", "unfillable", "failed", "failed_minutes")} == {
+        "empty": 0, "unfillable": 0, "failed": 0, "failed_minutes": []
+    }
+    assert evaluations[("silver/eth_usdt", OHLC_CONSISTENT_CHECK)].metadata["inconsistent_rows"].value == 0
+    assert evaluations[("silver/eth_usdt", CROSS_VENUE_DIVERGENCE_CHECK)].metadata["venues"].value == 1, "Binance alone"
+
+
+def test_silver_shows_its_latest_candles_as_a_markdown_table(first_run: FirstRun) -> None:
+    preview = reported(first_run.result)["silver/btc_usdt"]["latest_candles"]
+
+    lines = preview.splitlines()
+    assert lines[0] == "| exchange | minute (UTC) | open | high | low | close | volume | source |"
+    assert [line.split(" | ")[1] for line in lines[2:]] == [f"2026-11-24T10:{m}:00Z" for m in range(55, 60)]
 
 
 def _open_time(payload: dict) -> datetime:

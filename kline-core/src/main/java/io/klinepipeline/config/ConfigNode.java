@@ -106,6 +106,18 @@ final class ConfigNode {
         return value.longValue();
     }
 
+    /** A share between 0 and 1, both included (0.01 is one in a hundred). */
+    double optionalFraction(String name, double defaultValue) {
+        JsonNode value = raw(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue()) || value.doubleValue() < 0 || value.doubleValue() > 1) {
+            throw error(key(name), "must be a number from 0 to 1 (0.01 is 1 %), not '" + value.asText() + "'");
+        }
+        return value.doubleValue();
+    }
+
     URI requiredUri(String name, Set<String> schemes) {
         return parseUri(name, requiredString(name), schemes);
     }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * project all read this one file; relative paths in it are relative to the file's own folder.
  */
 public record PipelineConfig(
-        Map<String, ExchangeConfig> exchanges, StorageConfig storage, PartitionsConfig partitions, EngineConfig engine) {
+        Map<String, ExchangeConfig> exchanges, StorageConfig storage, PartitionsConfig partitions, EngineConfig engine,
+        ChecksConfig checks) {
 
     public PipelineConfig {
         exchanges = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exchanges));
@@ -51,7 +52,7 @@ public record PipelineConfig(
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("pipeline.yaml is empty");
         }
-        ConfigNode top = new ConfigNode(root, "").allowOnly("exchanges", "storage", "partitions", "engine");
+        ConfigNode top = new ConfigNode(root, "").allowOnly("exchanges", "storage", "partitions", "engine", "checks");
         ConfigNode exchangesNode = top.child("exchanges");
         if (exchangesNode.isMissing() || exchangesNode.children().isEmpty()) {
             throw ConfigNode.error("exchanges", "must configure at least one exchange");
@@ -65,7 +66,8 @@ public record PipelineConfig(
                 exchanges,
                 StorageConfig.from(top.child("storage"), baseDir.toAbsolutePath()),
                 PartitionsConfig.from(top.child("partitions")),
-                EngineConfig.from(top.child("engine")));
+                EngineConfig.from(top.child("engine")),
+                ChecksConfig.from(top.child("checks")));
     }
 
     /** The exchange's section, or a ConfigException saying it is not configured. */

@@ -3,6 +3,7 @@ package io.klinepipeline.workers.bronze;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.klinepipeline.exchange.Exchange;
+import io.klinepipeline.workers.report.Listed;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -14,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The lines one run could not use, kept for inspection rather than dropped: one JSON object per
@@ -30,6 +33,7 @@ final class DeadLetterFile implements Closeable {
     private final ObjectMapper json = new ObjectMapper();
     private BufferedWriter writer;
     private long lines;
+    private final List<String> firstEntries = new ArrayList<>();
 
     DeadLetterFile(Path path) {
         this.path = path;
@@ -61,10 +65,18 @@ final class DeadLetterFile implements Closeable {
         writer.write(json.writeValueAsString(entry));
         writer.write('\n');
         lines++;
+        if (firstEntries.size() < Listed.LIMIT) {
+            firstEntries.add(source + " line " + lineNumber + ": " + error);
+        }
     }
 
     long lines() {
         return lines;
+    }
+
+    /** Where the first {@link Listed#LIMIT} refused lines came from and why, for the check's metadata. */
+    List<String> firstEntries() {
+        return List.copyOf(firstEntries);
     }
 
     /** The file, or null when nothing was written. */

@@ -82,7 +82,8 @@ public final class ExtToBronzeJob {
             log.warn("{}: no objects in {} for hour(s) {}; their bronze rows are left in place", stream, source, hoursWithoutSource);
         }
         if (replacedHours.isEmpty()) {
-            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size());
+            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size(),
+                    List.of());
         }
         log.info("{}: reading {} objects from {}", stream, objects.size(), source);
         ReplaceScope scope = new ReplaceScope(window, replacedHours);
@@ -102,7 +103,7 @@ public final class ExtToBronzeJob {
             report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(),
                     deadLetters.lines(), coverage.firstMinute(), coverage.lastMinute(), coverage.finalMinutes(),
                     deadLetters.writtenPath(), window.minutes(), coverage.minutesWithRows(), replay.partialLines(),
-                    hoursWithoutSource.size());
+                    hoursWithoutSource.size(), deadLetters.firstEntries());
         }
         if (report.deadLettered() > 0) {
             log.warn("{}: {} unusable lines dead-lettered to {}", stream, report.deadLettered(), report.deadLetterFile());

@@ -2,6 +2,7 @@ package io.klinepipeline.workers.bronze;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What one ext-to-bronze run did.
@@ -18,6 +19,9 @@ import java.time.Instant;
  * @param windowMinutes minutes in the window
  * @param minutesWithRows minutes with at least one row
  * @param partialLinesIgnored objects ending in an unterminated line (a local file still being written)
+ * @param hoursWithoutSource hours of the window with no source objects, left untouched
+ * @param firstDeadLetters the first {@link io.klinepipeline.workers.report.Listed#LIMIT} refused
+ *     lines: "object line N: why"
  */
 public record ExtToBronzeReport(
         long objects,
@@ -32,7 +36,20 @@ public record ExtToBronzeReport(
         long windowMinutes,
         long minutesWithRows,
         long partialLinesIgnored,
-        long hoursWithoutSource) {
+        long hoursWithoutSource,
+        List<String> firstDeadLetters) {
+
+    public ExtToBronzeReport {
+        firstDeadLetters = List.copyOf(firstDeadLetters);
+    }
+
+    /**
+     * Dead-lettered lines over the lines read for the window (0 when none were read): the share of
+     * the captured input bronze could not use.
+     */
+    public double deadLetterShare() {
+        return lines == 0 ? 0 : (double) deadLettered / lines;
+    }
 
     /** Minutes of the window that silver cannot take from this load yet: no closing update seen. */
     public long minutesWithoutFinal() {

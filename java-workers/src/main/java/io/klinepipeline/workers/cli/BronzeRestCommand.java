@@ -6,11 +6,13 @@ import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.pipes.MetadataValue;
 import io.klinepipeline.workers.rest.BronzeRestJob;
 import io.klinepipeline.workers.rest.BronzeRestOptions;
+import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.rest.BronzeRestReport;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +47,30 @@ final class BronzeRestCommand extends WorkerCommand {
         run.each(targets, target -> {
             run.log("bronze-rest " + target.label() + " " + window);
             BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);
-            run.reportCheck(target, WorkerRun.CHECK_NO_MISSING_MINUTES, report.stillMissing() == 0, Map.of(
-                    "still_missing", ofInt(report.stillMissing()),
-                    "unfillable", ofInt(report.unfillable()),
-                    "still_missing_minutes", stillMissingMinutes(report)));
+            run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, report.stillMissing() == 0, checkMetadata(report));
             return metadata(report);
         });
+    }
+
+    /**
+     * Why minutes lack a candle, in three kinds a user acts on differently: empty (the exchange has
+     * none: excused), unfillable (beyond its REST history: only the capture could have had them),
+     * failed (not there yet, or the run stopped: the next run asks again). Each: count and first minutes.
+     */
+    private static Map<String, MetadataValue> checkMetadata(BronzeRestReport report) {
+        Map<String, MetadataValue> m = new LinkedHashMap<>();
+        m.put("still_missing", ofInt(report.stillMissing()));
+        m.put("empty", ofInt(report.emptyMinutes().count()));
+        m.put("empty_minutes", minutes(report.emptyMinutes()));
+        m.put("unfillable", ofInt(report.unfillableMinutes().count()));
+        m.put("unfillable_minutes", minutes(report.unfillableMinutes()));
+        m.put("failed", ofInt(report.failedMinutes().count()));
+        m.put("failed_minutes", minutes(report.failedMinutes()));
+        return m;
+    }
+
+    private static MetadataValue minutes(Offending<Instant> minutes) {
+        return MetadataValue.ofJson(minutes.first().stream().map(Object::toString).toList());
     }
 
     private static Map<String, MetadataValue> metadata(BronzeRestReport report) {

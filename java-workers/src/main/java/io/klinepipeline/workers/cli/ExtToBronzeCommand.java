@@ -41,9 +41,27 @@ final class ExtToBronzeCommand extends WorkerCommand {
             ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC());
             run.each(targets, target -> {
                 run.log("ext-to-bronze " + target.label() + " " + window);
-                return metadata(job.run(target.exchange(), target.symbol(), window));
+                ExtToBronzeReport report = job.run(target.exchange(), target.symbol(), window);
+                double bound = config.checks().maxDeadLetterShare();
+                run.reportCheck(target, CheckNames.DEAD_LETTER_SHARE, report.deadLetterShare() <= bound,
+                        deadLetterShareMetadata(report, bound));
+                return metadata(report);
             });
         }
+    }
+
+    /** The share against its bound, and which lines were refused (the dead-letter file has them all). */
+    private static Map<String, MetadataValue> deadLetterShareMetadata(ExtToBronzeReport report, double bound) {
+        Map<String, MetadataValue> m = new LinkedHashMap<>();
+        m.put("dead_letter_share", MetadataValue.ofFloat(report.deadLetterShare()));
+        m.put("max_dead_letter_share", MetadataValue.ofFloat(bound));
+        m.put("dead_lettered", ofInt(report.deadLettered()));
+        m.put("lines", ofInt(report.lines()));
+        m.put("first_dead_letters", MetadataValue.ofJson(report.firstDeadLetters()));
+        if (report.deadLetterFile() != null) {
+            m.put("dead_letter_file", MetadataValue.ofPath(report.deadLetterFile()));
+        }
+        return m;
     }
 
     private static Map<String, MetadataValue> metadata(ExtToBronzeReport report) {

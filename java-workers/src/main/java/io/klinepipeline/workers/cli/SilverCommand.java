@@ -5,7 +5,10 @@ import static io.klinepipeline.pipes.MetadataValue.ofInt;
 import io.klinepipeline.config.CanonicalPair;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.pipes.MetadataValue;
+import io.klinepipeline.workers.silver.SilverChecks;
 import io.klinepipeline.workers.silver.SilverJob;
+import io.klinepipeline.workers.silver.SilverRow;
+import io.klinepipeline.workers.silver.VenueDivergence;
 import io.klinepipeline.workers.silver.SilverReport;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
@@ -48,11 +51,53 @@ final class SilverCommand extends WorkerCommand {
             run.log("silver " + pair + " " + window);
             SilverReport report = job.run(pair, window);
             long missing = report.missingMinutes();
-            run.reportCheck(target, WorkerRun.CHECK_NO_MISSING_MINUTES, missing == 0, Map.of(
+            run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, missing == 0, Map.of(
                     "missing_minutes", ofInt(missing),
-                    "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange())));
+                    "missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange()),
+                    "first_missing_minutes_by_exchange", MetadataValue.ofJson(report.firstMissingMinutesByExchange())));
+            reportChecks(run, target, report.checks());
             return metadata(report);
         });
+    }
+
+    private static void reportChecks(WorkerRun run, RunTarget target, SilverChecks checks) {
+        run.reportCheck(target, CheckNames.ONE_ROW_PER_KEY, checks.duplicateKeys().isEmpty(), Map.of(
+                "duplicate_keys", ofInt(checks.duplicateKeys().count()),
+                "first_duplicate_keys", MetadataValue.ofJson(checks.duplicateKeys().first().stream().map(k -> Map.of(
+                        "exchange", k.exchange(), "interval_seconds", k.intervalSeconds(),
+                        "interval_start", k.intervalStart().toString(), "rows", k.rows())).toList())));
+        run.reportCheck(target, CheckNames.OHLC_CONSISTENT, checks.inconsistentRows().isEmpty(), Map.of(
+                "inconsistent_rows", ofInt(checks.inconsistentRows().count()),
+                "first_inconsistent_rows", MetadataValue.ofJson(checks.inconsistentRows().first().stream()
+                        .map(SilverCommand::rowJson).toList())));
+        Map<String, MetadataValue> divergence = new LinkedHashMap<>();
+        divergence.put("venues", ofInt(checks.venues()));
+        divergence.put("max_close_divergence", MetadataValue.ofFloat(checks.maxCloseDivergence()));
+        divergence.put("diverging_minutes", ofInt(checks.divergentVenues().stream().mapToLong(VenueDivergence::minutes).sum()));
+        Map<String, Object> byVenue = new LinkedHashMap<>();
+        checks.divergentVenues().forEach(v -> byVenue.put(v.exchange(), Map.of(
+                "minutes", v.minutes(), "max_divergence", v.maxDivergence(),
+                "first_minutes", v.firstMinutes().stream().map(Object::toString).toList())));
+        divergence.put("diverging_by_exchange", MetadataValue.ofJson(byVenue));
+        divergence.put("compared_with", MetadataValue.ofText(switch (checks.venues()) {
+            case 1 -> "nothing: one venue lists the pair, so there is no other close to compare with";
+            case 2 -> "the other venue's close: with two venues a divergence names both";
+            default -> "the median close of the other venues for the same minute";
+        }));
+        run.reportCheck(target, CheckNames.CROSS_VENUE_DIVERGENCE, checks.divergentVenues().isEmpty(), divergence);
+    }
+
+    private static Map<String, Object> rowJson(SilverRow r) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("exchange", r.exchange());
+        row.put("interval_start", r.intervalStart().toString());
+        row.put("open", r.open());
+        row.put("high", r.high());
+        row.put("low", r.low());
+        row.put("close", r.close());
+        row.put("volume", r.volume());
+        row.put("source", r.source());
+        return row;
     }
 
     private static Map<String, MetadataValue> metadata(SilverReport report) {
@@ -63,6 +108,7 @@ final class SilverCommand extends WorkerCommand {
         m.put("unchanged", ofInt(report.unchanged()));
         m.put("missing_minutes_by_exchange", MetadataValue.ofJson(report.missingMinutesByExchange()));
         m.put("missing_minutes", ofInt(report.missingMinutes()));
+        m.put("latest_candles", MetadataValue.ofMd(CandlePreview.markdown(report.checks().latest())));
         return m;
     }
 }

@@ -40,8 +40,6 @@ final class WorkerRun implements AutoCloseable {
     static final String EXTRA_STREAMS = "streams";
     /** The asset checks the orchestrating asset declared; only those may be reported (Dagster rejects others). */
     static final String EXTRA_CHECKS = "checks";
-    /** Reported by bronze-rest and silver: every minute of the window that is over has a final candle. */
-    static final String CHECK_NO_MISSING_MINUTES = "no_missing_minutes";
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRun.class);
 

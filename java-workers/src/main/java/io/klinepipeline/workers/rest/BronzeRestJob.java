@@ -7,6 +7,7 @@ import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.RestKlineApi;
 import io.klinepipeline.exchange.TradeHistoryApi;
 import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,7 +95,7 @@ public final class BronzeRestJob {
         List<Instant> missing = GapFinder.missingMinutes(Database.dsl(connection), exchange, symbol, window, now);
         if (missing.isEmpty()) {
             LOG.info("{}: no missing minutes in {}", stream, window);
-            return BronzeRestReport.nothingMissing();
+            return BronzeRestReport.nothingMissing(emptyMinutes(exchange, symbol, window));
         }
         // Minutes older than the exchange's REST history reaches are unfillable, not empty: asking
         // would return nothing and recording that as "empty" would hide missing data.
@@ -107,7 +108,8 @@ public final class BronzeRestJob {
         List<Instant> fetchable = missing.subList(unfillable.size(), missing.size());
         Optional<TradeHistoryApi> tradeHistory = unfillable.isEmpty() ? Optional.empty() : registry.get(exchange).tradeHistory();
         if (fetchable.isEmpty() && tradeHistory.isEmpty()) {
-            return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size(), 0);
+            return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size(), 0,
+                    emptyMinutes(exchange, symbol, window), listed(unfillable), Offending.none());
         }
         List<KlineRequestPlan.Range> ranges = fetchable.isEmpty() ? List.of() : KlineRequestPlan.cover(fetchable,
                 // The smaller page of the oldest and the newest minute: exchanges serve older minutes in smaller pages (OKX).
@@ -153,9 +155,13 @@ public final class BronzeRestJob {
             throw e;
         }
         List<Instant> stillMissing = missing.stream().filter(m -> !resolved.contains(m)).toList();
+        Set<Instant> beyondHistory = Set.copyOf(unfillable);
+        List<Instant> stillUnfillable = stillMissing.stream().filter(beyondHistory::contains).toList();
+        List<Instant> failed = stillMissing.stream().filter(m -> !beyondHistory.contains(m)).toList();
         BronzeRestReport report = new BronzeRestReport(missing.size(), written.filled().size(), stillMissing.size(),
                 fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited(),
-                unfillable.stream().filter(m -> !resolved.contains(m)).count(), rebuilt.fills().size());
+                stillUnfillable.size(), rebuilt.fills().size(),
+                emptyMinutes(exchange, symbol, window), listed(stillUnfillable), listed(failed));
         if (failure != null) {
             LOG.warn("{}: stopped early by a failure; stored what was fetched before it: {}", stream, report.summary());
             if (failure instanceof InterruptedException) {
@@ -165,6 +171,16 @@ public final class BronzeRestJob {
         }
         LOG.info("{}: {}", stream, report.summary());
         return report;
+    }
+
+    private Offending<Instant> emptyMinutes(String exchange, String symbol, TimeWindow window) throws SQLException {
+        try (Connection connection = database.connect()) {
+            return GapFinder.emptyMinutes(Database.dsl(connection), exchange, symbol, window);
+        }
+    }
+
+    private static Offending<Instant> listed(List<Instant> minutes) {
+        return new Offending<>(minutes.size(), minutes);
     }
 
     /**

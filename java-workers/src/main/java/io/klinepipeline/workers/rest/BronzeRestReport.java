@@ -3,6 +3,7 @@ package io.klinepipeline.workers.rest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import io.klinepipeline.workers.report.Offending;
 
 /**
  * What one bronze-rest run did for one exchange, symbol and window.
@@ -20,6 +21,11 @@ import java.util.List;
  *     (Kraken serves only its last 720 candles): never asked for, never taken as empty
  * @param rebuiltFromTrades of {@code filled}, the candles rebuilt from the exchange's trade history
  *     for minutes beyond its candle history (Kraken's public Trades)
+ * @param emptyMinutes minutes of the window the exchange has no candle for (this run's and earlier
+ *     runs' findings) and bronze no final row: excused by the check, listed so a user sees them
+ * @param unfillableMinutes the still-missing minutes beyond the exchange's REST history
+ * @param failedMinutes the other still-missing minutes: the exchange has no candle for them yet,
+ *     or the run stopped before asking
  */
 public record BronzeRestReport(
         long missing,
@@ -31,7 +37,10 @@ public record BronzeRestReport(
         long retries,
         Duration waited,
         long unfillable,
-        long rebuiltFromTrades) {
+        long rebuiltFromTrades,
+        Offending<Instant> emptyMinutes,
+        Offending<Instant> unfillableMinutes,
+        Offending<Instant> failedMinutes) {
 
     /** At most this many still-missing minutes are listed; {@code stillMissing} has the full count. */
     public static final int MINUTES_LISTED = 100;
@@ -41,8 +50,8 @@ public record BronzeRestReport(
                 ? stillMissingMinutes.subList(0, MINUTES_LISTED) : stillMissingMinutes);
     }
 
-    static BronzeRestReport nothingMissing() {
-        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0);
+    static BronzeRestReport nothingMissing(Offending<Instant> emptyMinutes) {
+        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0, emptyMinutes, Offending.none(), Offending.none());
     }
 
     /** One line for a log or a shell. */

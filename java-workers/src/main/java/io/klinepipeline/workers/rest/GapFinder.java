@@ -1,6 +1,9 @@
 package io.klinepipeline.workers.rest;
 
+import io.klinepipeline.workers.db.BronzeTables;
 import io.klinepipeline.workers.db.MissingMinuteRule;
+import io.klinepipeline.workers.report.Offending;
+import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
@@ -36,5 +39,24 @@ final class GapFinder {
                 .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(s.eq(symbol))))
                 .orderBy(minute)
                 .fetch(minute);
+    }
+
+    /**
+     * The minutes of the window the exchange had no candle for (recorded by this or an earlier run)
+     * and that still have no final row: the minutes the no-missing-minutes check excuses, oldest first.
+     */
+    static Offending<Instant> emptyMinutes(DSLContext dsl, String exchange, String symbol, TimeWindow window) {
+        BronzeTables.CheckedMinutes c = new BronzeTables.CheckedMinutes("c");
+        BronzeTables.Ohlcv b = new BronzeTables.Ohlcv("b");
+        List<Instant> empty = dsl.select(c.intervalStart)
+                .from(c.table)
+                .where(c.exchange.eq(exchange), c.symbol.eq(symbol), c.intervalSeconds.eq(MINUTE_SECONDS),
+                        c.intervalStart.ge(val(window.start(), SQLDataType.INSTANT)),
+                        c.intervalStart.lt(val(window.end(), SQLDataType.INSTANT)))
+                .andNotExists(selectOne().from(b.table).where(b.exchange.eq(exchange), b.symbol.eq(symbol),
+                        b.intervalSeconds.eq(MINUTE_SECONDS), b.intervalStart.eq(c.intervalStart), b.isFinal.isTrue()))
+                .orderBy(c.intervalStart)
+                .fetch(c.intervalStart);
+        return new Offending<>(empty.size(), empty);
     }
 }

@@ -9,14 +9,17 @@ import static org.jooq.impl.DSL.values;
 
 import io.klinepipeline.config.PipelineConfig.Listing;
 import io.klinepipeline.workers.db.MissingMinuteRule;
+import io.klinepipeline.workers.report.Listed;
+import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.Row2;
 import org.jooq.RowN;
 import org.jooq.Table;
@@ -25,17 +28,18 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * Per exchange listing a pair: the minutes of a window that are over and missing by
- * {@link MissingMinuteRule} under any of that exchange's symbols for the pair; all exchanges in one query.
+ * {@link MissingMinuteRule} under any of that exchange's symbols for the pair, counted and the first
+ * listed; all exchanges in one query.
  */
 final class MissingMinutes {
     private static final int MINUTE_SECONDS = MissingMinuteRule.MINUTE_SECONDS;
 
     private MissingMinutes() {}
 
-    /** Every listed exchange, in listing order, with its count (0 included). */
-    static Map<String, Long> byExchange(DSLContext dsl, List<Listing> listings, TimeWindow window, Instant now) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        listings.forEach(l -> out.put(l.exchange(), 0L));
+    /** Every listed exchange, in listing order, with its count (0 included) and its first missing minutes. */
+    static Map<String, Offending<Instant>> byExchange(DSLContext dsl, List<Listing> listings, TimeWindow window, Instant now) {
+        Map<String, Offending<Instant>> out = new LinkedHashMap<>();
+        listings.forEach(l -> out.put(l.exchange(), Offending.none()));
 
         List<Row2<String, String>> listing = listings.stream().map(l -> row(l.exchange(), l.pair().symbol())).toList();
         Table<?> exchanges = values(out.keySet().stream().map(e -> row(List.of(val(e)))).toArray(RowN[]::new)).as("e", "exchange");
@@ -45,8 +49,12 @@ final class MissingMinutes {
 
         Field<String> exchange = field(name("e", "exchange"), SQLDataType.VARCHAR);
         Field<Instant> minute = field(name("m", "minute"), SQLDataType.INSTANT);
+        // The first minutes as ISO text: a bounded list for the check's metadata, in the same query (the
+        // spaces around the slice colon keep jOOQ from reading ":50" as a named parameter).
+        Field<String[]> first = field("(array_agg(to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') ORDER BY {0}))[1 : "
+                + Listed.LIMIT + "]", SQLDataType.VARCHAR.getArrayDataType(), minute);
 
-        for (Record2<String, Integer> r : dsl.select(exchange, DSL.count())
+        for (Record3<String, Integer, String[]> r : dsl.select(exchange, DSL.count(), first)
                 .from(exchanges)
                 .crossJoin(minutes)
                 // interval_end <= now: the still-open minute is not missing yet.
@@ -54,7 +62,7 @@ final class MissingMinutes {
                 .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(row(e, s).in(listing))))
                 .groupBy(exchange)
                 .fetch()) {
-            out.put(r.value1(), r.value2().longValue());
+            out.put(r.value1(), new Offending<>(r.value2(), Arrays.stream(r.value3()).map(Instant::parse).toList()));
         }
         return out;
     }

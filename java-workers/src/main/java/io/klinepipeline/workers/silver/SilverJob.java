@@ -5,6 +5,7 @@ import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.config.PipelineConfig.Listing;
 import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,7 +39,8 @@ public final class SilverJob {
     }
 
     /**
-     * Merges the window in one transaction and counts the minutes still missing per exchange.
+     * Merges the window in one transaction, counts the minutes still missing per exchange and runs
+     * the silver checks on the merged rows.
      *
      * @throws ConfigException if no configured exchange lists the pair
      */
@@ -53,10 +55,12 @@ public final class SilverJob {
             connection.setAutoCommit(false);
             try {
                 SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, precedence, window);
-                Map<String, Long> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, now);
+                Map<String, Offending<Instant>> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, now);
+                SilverChecks checks = SilverCheckQueries.run(connection, pair, listings, window,
+                        config.checks().maxCloseDivergence());
                 connection.commit();
                 SilverReport report = new SilverReport(counts.candidates(), counts.inserted(), counts.updated(),
-                        counts.candidates() - counts.inserted() - counts.updated(), missing);
+                        counts.candidates() - counts.inserted() - counts.updated(), missing, checks);
                 LOG.info("silver {} {}: {}", pair, window, report.summary());
                 return report;
             } catch (SQLException | RuntimeException e) {

@@ -151,6 +151,8 @@ class KlineWorkerCliTest {
         assertThat(described.get("canonical_pairs").get(0).get("listings").get(0).get("symbol").asText()).isEqualTo("BTCUSDT");
         assertThat(described.get("partitions_start").asText()).isEqualTo("2026-11-24T00:00:00Z");
         assertThat(described.get("engine").get("roll_max_age_seconds").asLong()).isEqualTo(60);
+        assertThat(described.get("checks").get("max_dead_letter_share").asDouble()).as("the default").isEqualTo(0.01);
+        assertThat(described.get("checks").get("max_close_divergence").asDouble()).isEqualTo(0.02);
     }
 
     @Test
@@ -250,6 +252,40 @@ class KlineWorkerCliTest {
         assertThat(run(pipesEnv(undeclared, extras), "--config", config.toString(), "silver")).isZero();
         assertThat(messages(undeclared)).noneMatch(m -> m.get("method").asText().equals("report_asset_check"));
         assertThat(out.toString()).contains("check no_missing_minutes BTC-USDT: FAILED");
+    }
+
+    /** One of three lines unusable: 1/3 is over the default bound of 0.01 and under a configured 0.5. */
+    @Test
+    void theDeadLetterShareCheckComparesRefusedLinesWithTheConfiguredBoundAndNamesThem() throws Exception {
+        Path hourDir = BronzeLayout.hourDir(dir.resolve("bronze"), new BinanceExchange(), "BTCUSDT", HOUR);
+        Path file;
+        try (var files = Files.list(hourDir)) {
+            file = files.findFirst().orElseThrow();
+        }
+        String goodLine = Files.readAllLines(file).get(0);
+        Files.writeString(file, goodLine.replace("\"seq\":1", "\"seq\":9").replace("\"o\":\"10\"", "\"o\":ten") + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Map<String, Object> extras = Map.of("exchange", "binance", "symbol", "BTCUSDT", "checks", List.of("dead_letter_share"));
+
+        Path over = dir.resolve("over");
+        assertThat(run(pipesEnv(over, extras), "--config", config.toString(), "ext-to-bronze")).as(err.toString()).isZero();
+        JsonNode failed = sent(messages(over), "report_asset_check").get(0);
+        assertThat(failed.get("check_name").asText()).isEqualTo("dead_letter_share");
+        assertThat(failed.get("passed").asBoolean()).isFalse();
+        assertThat(failed.get("severity").asText()).isEqualTo("WARN");
+        JsonNode metadata = failed.get("metadata");
+        assertThat(metadata.get("dead_lettered").get("raw_value").asLong()).isEqualTo(1);
+        assertThat(metadata.get("lines").get("raw_value").asLong()).isEqualTo(3);
+        assertThat(metadata.get("dead_letter_share").get("raw_value").asDouble()).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(metadata.get("max_dead_letter_share").get("raw_value").asDouble()).isEqualTo(0.01);
+        assertThat(metadata.get("first_dead_letters").get("raw_value")).hasSize(1);
+        assertThat(metadata.get("first_dead_letters").get("raw_value").get(0).asText()).contains(file.getFileName().toString(), "line 3");
+        assertThat(metadata.get("dead_letter_file").get("type").asText()).isEqualTo("path");
+
+        Files.writeString(config, Files.readString(config) + "checks: {max_dead_letter_share: 0.5}\n");
+        Path under = dir.resolve("under");
+        assertThat(run(pipesEnv(under, extras), "--config", config.toString(), "ext-to-bronze")).as(err.toString()).isZero();
+        assertThat(sent(messages(under), "report_asset_check").get(0).get("passed").asBoolean()).isTrue();
     }
 
     @Test
@@ -355,7 +391,8 @@ class KlineWorkerCliTest {
         Path messages = dir.resolve("messages");
         Map<String, Object> extras = Map.of(
                 "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:02:00+00:00",
-                "streams", List.of(stream("silver/btc_usdt", null, "BTC-USDT", List.of("no_missing_minutes")),
+                "streams", List.of(stream("silver/btc_usdt", null, "BTC-USDT", List.of("no_missing_minutes", "one_row_per_key",
+                                "ohlc_consistent", "cross_venue_divergence")),
                         stream("silver/eth_usdt", null, "ETH-USDT", List.of())));
 
         int code = run(pipesEnv(messages, extras, List.of("silver/btc_usdt", "silver/eth_usdt")), "--config", config.toString(), "silver");
@@ -366,7 +403,17 @@ class KlineWorkerCliTest {
         assertThat(materializations).extracting(m -> m.get("metadata").get("inserted").get("raw_value").asLong()).containsExactly(2L, 2L);
         List<JsonNode> checks = sent(messages(messages), "report_asset_check");
         assertThat(checks).extracting(c -> c.get("asset_key").asText() + ":" + c.get("check_name").asText() + ":" + c.get("passed"))
-                .containsExactly("silver/btc_usdt:no_missing_minutes:true");
+                .containsExactly("silver/btc_usdt:no_missing_minutes:true", "silver/btc_usdt:one_row_per_key:true",
+                        "silver/btc_usdt:ohlc_consistent:true", "silver/btc_usdt:cross_venue_divergence:true");
+        JsonNode divergence = checks.get(3).get("metadata");
+        assertThat(divergence.get("venues").get("raw_value").asLong()).isEqualTo(1);
+        assertThat(divergence.get("compared_with").get("raw_value").asText()).startsWith("nothing: one venue lists the pair");
+        JsonNode preview = materializations.get(0).get("metadata").get("latest_candles");
+        assertThat(preview.get("type").asText()).isEqualTo("md");
+        assertThat(preview.get("raw_value").asText()).contains(
+                "| exchange | minute (UTC) | open | high | low | close | volume | source |",
+                "| binance | 2026-11-24T10:00:00Z | 10 | 12 | 9 | 11 | 2 | websocket |",
+                "| binance | 2026-11-24T10:01:00Z | 10 | 12 | 9 | 11 | 2 | websocket |");
     }
 
     @Test

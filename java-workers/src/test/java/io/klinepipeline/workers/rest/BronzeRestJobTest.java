@@ -13,6 +13,7 @@ import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.RestKlineApi;
 import io.klinepipeline.exchange.RestKlineApi.RateLimitAdvice;
 import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.db.TestDatabases;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.net.http.HttpClient;
@@ -298,6 +299,9 @@ class BronzeRestJobTest {
         assertThat(first.checkedEmpty()).isEqualTo(2);
         assertThat(first.stillMissing()).isEqualTo(1);
         assertThat(first.stillMissingMinutes()).containsExactly(minute(28));
+        assertThat(first.emptyMinutes()).isEqualTo(new Offending<>(2, List.of(minute(5), minute(27))));
+        assertThat(first.failedMinutes()).as("not published yet: asked again next run").isEqualTo(new Offending<>(1, List.of(minute(28))));
+        assertThat(first.unfillableMinutes()).isEqualTo(Offending.none());
         assertThat(bronze.checked("BTCUSDT")).containsExactly(List.of(minute(5), now), List.of(minute(27), now));
 
         BronzeRestReport second = job(now).run("binance", "BTCUSDT", window);
@@ -312,6 +316,8 @@ class BronzeRestJobTest {
 
         assertThat(third.filled()).isEqualTo(1);
         assertThat(third.stillMissing()).isZero();
+        assertThat(third.emptyMinutes()).as("earlier runs' empty minutes are still reported")
+                .isEqualTo(new Offending<>(2, List.of(minute(5), minute(27))));
         assertThat(bronze.restMinutes("BTCUSDT")).doesNotContain(minute(5), minute(27)).contains(minute(28)).hasSize(28);
     }
 
@@ -395,6 +401,10 @@ class BronzeRestJobTest {
         assertThat(report.stillMissing()).isEqualTo(20);
         assertThat(report.checkedEmpty()).as("beyond the history is not empty").isZero();
         assertThat(report.stillMissingMinutes()).first().isEqualTo(minute(0));
+        assertThat(report.unfillableMinutes().count()).isEqualTo(20);
+        assertThat(report.unfillableMinutes().first()).hasSize(20).startsWith(minute(0)).endsWith(minute(19));
+        assertThat(report.failedMinutes()).isEqualTo(Offending.none());
+        assertThat(report.emptyMinutes()).isEqualTo(Offending.none());
         assertThat(binance.requests()).extracting(FakeBinanceServer.Request::from).containsExactly(minute(20));
         assertThat(bronze.checked("BTCUSDT")).isEmpty();
 
@@ -454,7 +464,7 @@ class BronzeRestJobTest {
 
         BronzeRestReport again = job(NOW.plusSeconds(20)).run("binance", "BTCUSDT", window);
 
-        assertThat(again).isEqualTo(new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0));
+        assertThat(again).isEqualTo(BronzeRestReport.nothingMissing(Offending.none()));
         assertThat(binance.requests()).hasSize(1);
         assertThat(bronze.count("SELECT count(*) FROM bronze.bronze_ohclv_native")).isEqualTo(rows);
     }

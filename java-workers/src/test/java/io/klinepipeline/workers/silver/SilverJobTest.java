@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.klinepipeline.config.CanonicalPair;
+import io.klinepipeline.config.ChecksConfig;
 import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.ExchangeConfig;
 import io.klinepipeline.config.PairConfig;
@@ -48,7 +49,7 @@ class SilverJobTest {
                 List.of(new PairConfig("BTCUSDT", BTC_USDT), new PairConfig("ETHUSDT", ETH_USDT))));
         exchanges.put("kraken", new ExchangeConfig("kraken", URI.create("wss://ws.kraken.com/v2"),
                 URI.create("https://api.kraken.com"), List.of(new PairConfig("XBT/USDT", BTC_USDT))));
-        config = new PipelineConfig(exchanges, null, null, null);
+        config = new PipelineConfig(exchanges, null, null, null, ChecksConfig.defaults());
     }
 
     private static Instant minute(int n) {
@@ -218,6 +219,9 @@ class SilverJobTest {
         SilverReport report = run(BTC_USDT, new TimeWindow(minute(0), minute(12)));
 
         assertThat(report.missingMinutesByExchange()).containsExactly(Map.entry("binance", 2L), Map.entry("kraken", 8L));
+        assertThat(report.firstMissingMinutesByExchange()).as("which minutes, per venue").containsExactly(
+                Map.entry("binance", List.of("2026-11-24T10:02:00Z", "2026-11-24T10:03:00Z")),
+                Map.entry("kraken", List.of(1, 2, 3, 4, 5, 6, 7, 8).stream().map(m -> minute(m).toString()).toList()));
     }
 
     @Test

@@ -1,0 +1,188 @@
+package io.klinepipeline.workers.silver;
+
+import io.klinepipeline.config.CanonicalPair;
+import io.klinepipeline.config.PipelineConfig.Listing;
+import io.klinepipeline.workers.report.Listed;
+import io.klinepipeline.workers.report.Offending;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The asset checks of silver as the SQL a user would write against silver.fact_ohlcv: one
+ * set-based query per check over the pair's rows of the window, each listing at most
+ * {@link Listed#LIMIT} offenders with the full count ({@code count(*) OVER ()} before the LIMIT).
+ */
+final class SilverCheckQueries {
+    /** How many of each venue's latest candles the materialization's preview shows. */
+    static final int PREVIEW_ROWS_PER_VENUE = 5;
+
+    /** The rows every check looks at: the pair's symbol, its configured venues, the window. Four parameters. */
+    private static final String SCOPE = "symbol = ? AND exchange = ANY (?) AND interval_start >= ? AND interval_start < ?";
+
+    static final String DUPLICATE_KEYS = """
+            SELECT exchange, interval_seconds, interval_start, count(*) AS rows, count(*) OVER () AS total
+              FROM silver.fact_ohlcv
+             WHERE %s
+             GROUP BY exchange, interval_seconds, interval_start
+            HAVING count(*) > 1
+             ORDER BY interval_start, exchange, interval_seconds
+             LIMIT %d
+            """.formatted(SCOPE, Listed.LIMIT);
+
+    static final String INCONSISTENT_ROWS = """
+            SELECT exchange, interval_start, open, high, low, close, volume, source, count(*) OVER () AS total
+              FROM silver.fact_ohlcv
+             WHERE %s
+               AND NOT (low <= least(open, close) AND greatest(open, close) <= high AND volume >= 0)
+             ORDER BY interval_start, exchange
+             LIMIT %d
+            """.formatted(SCOPE, Listed.LIMIT);
+
+    /**
+     * Each venue's close against the median close of the other venues for the same minute (with
+     * two venues: the other one's close); minutes only one venue has are not compared. Grouped per
+     * venue so that every diverging venue is named, each with its first minutes.
+     */
+    static final String DIVERGENT_VENUES = """
+            WITH candle AS (
+                SELECT exchange, interval_seconds, interval_start, close FROM silver.fact_ohlcv WHERE %s
+            ),
+            compared AS (
+                SELECT a.exchange, a.interval_start, a.close,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY b.close) AS others_median
+                  FROM candle a
+                  JOIN candle b ON b.interval_seconds = a.interval_seconds AND b.interval_start = a.interval_start
+                               AND b.exchange <> a.exchange
+                 GROUP BY a.exchange, a.interval_seconds, a.interval_start, a.close
+            ),
+            diverging AS (
+                SELECT exchange, interval_start, abs(close - others_median) / nullif(abs(others_median), 0) AS divergence
+                  FROM compared
+            )
+            SELECT exchange, count(*) AS minutes, max(divergence) AS max_divergence,
+                   (array_agg(interval_start ORDER BY interval_start))[1:%d] AS first_minutes
+              FROM diverging
+             WHERE divergence > ?
+             GROUP BY exchange
+             ORDER BY exchange
+            """.formatted(SCOPE, Listed.LIMIT);
+
+    static final String LATEST_ROWS = """
+            SELECT exchange, interval_start, open, high, low, close, volume, source
+              FROM (SELECT f.*, row_number() OVER (PARTITION BY exchange ORDER BY interval_start DESC) AS nth
+                      FROM silver.fact_ohlcv f
+                     WHERE %s) latest
+             WHERE nth <= %d
+             ORDER BY exchange, interval_start
+            """.formatted(SCOPE, PREVIEW_ROWS_PER_VENUE);
+
+    private SilverCheckQueries() {}
+
+    static SilverChecks run(Connection connection, CanonicalPair pair, List<Listing> listings, TimeWindow window,
+            double maxCloseDivergence) throws SQLException {
+        Array exchanges = connection.createArrayOf("text", listings.stream().map(Listing::exchange).distinct().toArray());
+        try {
+            Scope scope = new Scope(pair.toString(), exchanges, window);
+            return new SilverChecks(
+                    duplicateKeys(connection, scope),
+                    inconsistentRows(connection, scope),
+                    (int) listings.stream().map(Listing::exchange).distinct().count(),
+                    divergentVenues(connection, scope, maxCloseDivergence),
+                    maxCloseDivergence,
+                    latestRows(connection, scope));
+        } finally {
+            exchanges.free();
+        }
+    }
+
+    private record Scope(String symbol, Array exchanges, TimeWindow window) {
+        /** Binds the four SCOPE parameters from the first; returns the next free index. */
+        int bind(PreparedStatement statement) throws SQLException {
+            statement.setString(1, symbol);
+            statement.setArray(2, exchanges);
+            statement.setObject(3, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
+            statement.setObject(4, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
+            return 5;
+        }
+    }
+
+    private static Offending<DuplicateKey> duplicateKeys(Connection connection, Scope scope) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(DUPLICATE_KEYS)) {
+            scope.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<DuplicateKey> keys = new ArrayList<>();
+                long total = 0;
+                while (rs.next()) {
+                    total = rs.getLong("total");
+                    keys.add(new DuplicateKey(rs.getString("exchange"), rs.getInt("interval_seconds"),
+                            instant(rs, "interval_start"), rs.getLong("rows")));
+                }
+                return new Offending<>(total, keys);
+            }
+        }
+    }
+
+    private static Offending<SilverRow> inconsistentRows(Connection connection, Scope scope) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(INCONSISTENT_ROWS)) {
+            scope.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<SilverRow> rows = new ArrayList<>();
+                long total = 0;
+                while (rs.next()) {
+                    total = rs.getLong("total");
+                    rows.add(row(rs));
+                }
+                return new Offending<>(total, rows);
+            }
+        }
+    }
+
+    private static List<VenueDivergence> divergentVenues(Connection connection, Scope scope, double bound) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(DIVERGENT_VENUES)) {
+            statement.setDouble(scope.bind(statement), bound);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<VenueDivergence> venues = new ArrayList<>();
+                while (rs.next()) {
+                    Array minutes = rs.getArray("first_minutes");
+                    venues.add(new VenueDivergence(rs.getString("exchange"), rs.getLong("minutes"), rs.getDouble("max_divergence"),
+                            Arrays.stream((Timestamp[]) minutes.getArray()).map(Timestamp::toInstant).toList()));
+                    minutes.free();
+                }
+                return venues;
+            }
+        }
+    }
+
+    private static List<SilverRow> latestRows(Connection connection, Scope scope) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LATEST_ROWS)) {
+            scope.bind(statement);
+            try (ResultSet rs = statement.executeQuery()) {
+                List<SilverRow> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+                return rows;
+            }
+        }
+    }
+
+    private static SilverRow row(ResultSet rs) throws SQLException {
+        return new SilverRow(rs.getString("exchange"), instant(rs, "interval_start"), rs.getDouble("open"), rs.getDouble("high"),
+                rs.getDouble("low"), rs.getDouble("close"), rs.getDouble("volume"), rs.getString("source"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

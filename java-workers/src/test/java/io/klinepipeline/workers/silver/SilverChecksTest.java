@@ -1,0 +1,163 @@
+package io.klinepipeline.workers.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.klinepipeline.config.CanonicalPair;
+import io.klinepipeline.config.ChecksConfig;
+import io.klinepipeline.config.ExchangeConfig;
+import io.klinepipeline.config.PairConfig;
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.exchange.SourcePrecedence;
+import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.db.TestDatabases;
+import io.klinepipeline.workers.silver.BronzeRows.Row;
+import io.klinepipeline.workers.window.TimeWindow;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The silver checks against the real PostgreSQL: bronze rows with known faults, and exactly those named. */
+class SilverChecksTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final CanonicalPair BTC_USDT = new CanonicalPair("BTC", "USDT");
+    /** Every venue of the test and its native symbol for BTC-USDT. */
+    private static final Map<String, String> VENUES = venues();
+
+    private Database database;
+
+    private static Map<String, String> venues() {
+        Map<String, String> venues = new LinkedHashMap<>();
+        venues.put("binance", "BTCUSDT");
+        venues.put("bybit", "BTCUSDT");
+        venues.put("kraken", "XBT/USDT");
+        venues.put("okx", "BTC-USDT");
+        return venues;
+    }
+
+    @BeforeEach
+    void setUp() {
+        database = TestDatabases.migrated();
+    }
+
+    private static Instant minute(int n) {
+        return T0.plusSeconds(60L * n);
+    }
+
+    /** Silver over the first {@code count} venues, closes bound by 2 % (the default). */
+    private SilverChecks run(int count) throws Exception {
+        Map<String, ExchangeConfig> exchanges = new LinkedHashMap<>();
+        VENUES.entrySet().stream().limit(count).forEach(v -> exchanges.put(v.getKey(), new ExchangeConfig(v.getKey(),
+                URI.create("wss://" + v.getKey() + ".example"), URI.create("https://" + v.getKey() + ".example"),
+                List.of(new PairConfig(v.getValue(), BTC_USDT)))));
+        PipelineConfig config = new PipelineConfig(exchanges, null, null, null, ChecksConfig.defaults());
+        SilverReport report = new SilverJob(config, name -> SourcePrecedence.WEBSOCKET_FIRST, database,
+                Clock.fixed(minute(10).plusSeconds(30), ZoneOffset.UTC)).run(BTC_USDT, new TimeWindow(minute(0), minute(10)));
+        return report.checks();
+    }
+
+    /** Ten final minutes of every one of the first {@code count} venues, close 105 unless {@code closes} says otherwise. */
+    private void tenMinutes(int count, Map<String, Map<Integer, Double>> closes) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        VENUES.entrySet().stream().limit(count).forEach(v -> {
+            for (int m = 0; m < 10; m++) {
+                double close = closes.getOrDefault(v.getKey(), Map.of()).getOrDefault(m, 105.0);
+                rows.add(Row.final1m(v.getKey(), v.getValue(), minute(m), "websocket").close(close));
+            }
+        });
+        BronzeRows.insert(database, rows.toArray(Row[]::new));
+    }
+
+    @Test
+    void aVenueWhoseCloseDivergesFromTheOthersMedianIsNamedWithExactlyThoseMinutes() throws Exception {
+        // 108 is 2.9 % above the others' 105; okx's 106 at 10:05 is 0.95 % off, within the bound.
+        tenMinutes(4, Map.of("kraken", Map.of(3, 108.0, 7, 108.0), "okx", Map.of(5, 106.0)));
+
+        SilverChecks checks = run(4);
+
+        assertThat(checks.venues()).isEqualTo(4);
+        assertThat(checks.divergentVenues()).extracting(VenueDivergence::exchange, VenueDivergence::minutes, VenueDivergence::firstMinutes)
+                .containsExactly(tuple("kraken", 2L, List.of(minute(3), minute(7))));
+        assertThat(checks.divergentVenues().get(0).maxDivergence()).isCloseTo(3.0 / 105, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(checks.inconsistentRows().isEmpty()).isTrue();
+        assertThat(checks.duplicateKeys()).isEqualTo(new io.klinepipeline.workers.report.Offending<DuplicateKey>(0, List.of()));
+    }
+
+    @Test
+    void withTwoVenuesEachIsComparedWithTheOtherSoADivergenceNamesBoth() throws Exception {
+        tenMinutes(2, Map.of("bybit", Map.of(9, 100.0)));
+
+        SilverChecks checks = run(2);
+
+        assertThat(checks.divergentVenues()).extracting(VenueDivergence::exchange, VenueDivergence::firstMinutes)
+                .containsExactly(tuple("binance", List.of(minute(9))), tuple("bybit", List.of(minute(9))));
+    }
+
+    @Test
+    void withOneVenueThereIsNothingToCompareAndTheCheckPasses() throws Exception {
+        tenMinutes(1, Map.of("binance", Map.of(4, 50.0)));
+
+        SilverChecks checks = run(1);
+
+        assertThat(checks.venues()).isEqualTo(1);
+        assertThat(checks.divergentVenues()).isEmpty();
+    }
+
+    @Test
+    void rowsBreakingTheOhlcOrderOrWithNegativeVolumeAreNamed() throws Exception {
+        BronzeRows.insert(database,
+                Row.final1m("binance", "BTCUSDT", minute(1), "websocket"),
+                Row.final1m("binance", "BTCUSDT", minute(4), "websocket").close(120),   // above high 110
+                Row.final1m("bybit", "BTCUSDT", minute(4), "websocket").close(89),      // below low 90
+                Row.final1m("bybit", "BTCUSDT", minute(6), "websocket").volume(-1),
+                Row.final1m("bybit", "BTCUSDT", minute(7), "websocket").close(110));    // at high: consistent
+
+        SilverChecks checks = run(2);
+
+        assertThat(checks.inconsistentRows().count()).isEqualTo(3);
+        assertThat(checks.inconsistentRows().first()).extracting(SilverRow::exchange, SilverRow::intervalStart, SilverRow::close,
+                SilverRow::volume).containsExactly(
+                        tuple("binance", minute(4), 120.0, 2.0),
+                        tuple("bybit", minute(4), 89.0, 2.0),
+                        tuple("bybit", minute(6), 105.0, -1.0));
+    }
+
+    @Test
+    void theListOfOffendersIsBoundedButTheCountIsNot() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (int m = 0; m < 60; m++) {
+            rows.add(Row.final1m("binance", "BTCUSDT", minute(m), "websocket").volume(-m - 1));
+        }
+        BronzeRows.insert(database, rows.toArray(Row[]::new));
+        Map<String, ExchangeConfig> exchanges = Map.of("binance", new ExchangeConfig("binance", URI.create("wss://b.example"),
+                URI.create("https://b.example"), List.of(new PairConfig("BTCUSDT", BTC_USDT))));
+        SilverReport report = new SilverJob(new PipelineConfig(exchanges, null, null, null, ChecksConfig.defaults()),
+                name -> SourcePrecedence.WEBSOCKET_FIRST, database, Clock.fixed(minute(61), ZoneOffset.UTC))
+                .run(BTC_USDT, new TimeWindow(minute(0), minute(60)));
+
+        assertThat(report.checks().inconsistentRows().count()).isEqualTo(60);
+        assertThat(report.checks().inconsistentRows().first()).hasSize(50).first().extracting(SilverRow::intervalStart).isEqualTo(minute(0));
+    }
+
+    @Test
+    void thePreviewHoldsTheLastFiveCandlesOfEachVenue() throws Exception {
+        tenMinutes(2, Map.of());
+
+        SilverChecks checks = run(2);
+
+        assertThat(checks.latest()).extracting(SilverRow::exchange, SilverRow::intervalStart).containsExactly(
+                tuple("binance", minute(5)), tuple("binance", minute(6)), tuple("binance", minute(7)), tuple("binance", minute(8)),
+                tuple("binance", minute(9)),
+                tuple("bybit", minute(5)), tuple("bybit", minute(6)), tuple("bybit", minute(7)), tuple("bybit", minute(8)),
+                tuple("bybit", minute(9)));
+        assertThat(Set.copyOf(checks.latest().stream().map(SilverRow::source).toList())).containsExactly("websocket");
+    }
+}
