@@ -3,9 +3,9 @@
 The assets of one exchange form one subsettable batch, filled by a single worker launch (pairs one
 after another, so the batch asks the venue no faster than one pair would)."""
 
-from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, PartitionsDefinition
+from dagster import AssetCheckSpec, AssetsDefinition, PartitionsDefinition
 
-from dagster_project.batches import worker_batch
+from dagster_project.batches import exchange_pair_specs, worker_batch
 from dagster_project.config import Exchange, PipelineConfig
 from dagster_project.keys import (
     BRONZE_GROUP,
@@ -36,7 +36,6 @@ def build_bronze_rest_assets(config: PipelineConfig, partitions_def: PartitionsD
 
 
 def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
-    canonical = {p.symbol: p.canonical for p in exchange.pairs}
     targets = [
         WorkerTarget(bronze_rest_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(NO_MISSING_MINUTES_CHECK,))
         for p in exchange.pairs
@@ -46,18 +45,14 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
         subcommand="bronze-rest",
         description=f"Fills the selected {exchange.name} pairs' missing minutes from its REST API, in one worker launch.",
         targets=targets,
-        specs=[
-            AssetSpec(
-                target.key,
-                group_name=BRONZE_GROUP,
-                description=_DESCRIPTION,
-                deps=[ext_to_bronze_key(exchange.name, target.symbol)],
-                kinds={"java", "postgres"},
-                metadata={"exchange": exchange.name, "symbol": target.symbol},
-                tags={"exchange": exchange.name, "pair": canonical[target.symbol], "layer": "bronze_rest"},
-            )
-            for target in targets
-        ],
+        specs=exchange_pair_specs(
+            exchange,
+            targets,
+            group=BRONZE_GROUP,
+            layer="bronze_rest",
+            description=_DESCRIPTION,
+            deps=lambda target: [ext_to_bronze_key(exchange.name, target.symbol)],
+        ),
         check_specs=[AssetCheckSpec(NO_MISSING_MINUTES_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
         # One venue's rate limit, shared by every run: a large backfill cannot multiply it by the number of runs.

@@ -2,9 +2,9 @@
 
 The assets of one exchange form one subsettable batch, loaded by a single worker launch."""
 
-from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, PartitionsDefinition
+from dagster import AssetCheckSpec, AssetsDefinition, PartitionsDefinition
 
-from dagster_project.batches import worker_batch
+from dagster_project.batches import exchange_pair_specs, worker_batch
 from dagster_project.config import Exchange, PipelineConfig
 from dagster_project.keys import BRONZE_GROUP, DEAD_LETTER_SHARE_CHECK, ext_to_bronze_batch_name, ext_to_bronze_key
 from dagster_project.targets import WorkerTarget
@@ -26,7 +26,6 @@ def build_ext_to_bronze_assets(config: PipelineConfig, partitions_def: Partition
 
 
 def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
-    canonical = {p.symbol: p.canonical for p in exchange.pairs}
     targets = [
         WorkerTarget(ext_to_bronze_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(DEAD_LETTER_SHARE_CHECK,))
         for p in exchange.pairs
@@ -36,17 +35,9 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
         subcommand="ext-to-bronze",
         description=f"Loads the selected {exchange.name} pairs' captured candles into bronze, in one worker launch.",
         targets=targets,
-        specs=[
-            AssetSpec(
-                target.key,
-                group_name=BRONZE_GROUP,
-                description=_DESCRIPTION,
-                kinds={"java", "postgres"},
-                metadata={"exchange": exchange.name, "symbol": target.symbol},
-                tags={"exchange": exchange.name, "pair": canonical[target.symbol], "layer": "bronze_ws"},
-            )
-            for target in targets
-        ],
+        specs=exchange_pair_specs(
+            exchange, targets, group=BRONZE_GROUP, layer="bronze_ws", description=_DESCRIPTION
+        ),
         check_specs=[AssetCheckSpec(DEAD_LETTER_SHARE_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
     )

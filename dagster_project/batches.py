@@ -1,11 +1,12 @@
 """One subsettable multi-asset per exchange and layer (and one for silver): the seed's asset per
 pair stays, but a step materializes every selected pair of its batch in a single worker launch."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
+    AssetKey,
     AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
@@ -13,6 +14,7 @@ from dagster import (
     multi_asset,
 )
 
+from dagster_project.config import Exchange
 from dagster_project.resources import KlineWorkerResource, PipesResult
 from dagster_project.targets import WorkerTarget, selected
 
@@ -50,3 +52,29 @@ def worker_batch(
         yield from kline_worker.run(context, subcommand, selected(context, batch))
 
     return _batch
+
+
+def exchange_pair_specs(
+    exchange: Exchange,
+    targets: Sequence[WorkerTarget],
+    *,
+    group: str,
+    layer: str,
+    description: str,
+    deps: Callable[[WorkerTarget], list[AssetKey]] | None = None,
+) -> list[AssetSpec]:
+    """The specs of one exchange's per-pair assets of a layer: described, kinded and tagged alike;
+    `deps(target)` names what each one follows."""
+    canonical = {p.symbol: p.canonical for p in exchange.pairs}
+    return [
+        AssetSpec(
+            target.key,
+            group_name=group,
+            description=description,
+            deps=deps(target) if deps else None,
+            kinds={"java", "postgres"},
+            metadata={"exchange": exchange.name, "symbol": target.symbol},
+            tags={"exchange": exchange.name, "pair": canonical[target.symbol], "layer": layer},
+        )
+        for target in targets
+    ]
