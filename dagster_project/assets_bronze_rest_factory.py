@@ -32,10 +32,10 @@ _CHECK_DESCRIPTION = (
 
 def build_bronze_rest_assets(config: PipelineConfig, partitions_def: PartitionsDefinition) -> list[AssetsDefinition]:
     """One `bronze-rest` asset per configured (exchange, native symbol), after its `ext-to-bronze` asset, batched per exchange."""
-    return [_exchange_batch(exchange, partitions_def) for exchange in config.exchanges]
+    return [_exchange_batch(exchange, partitions_def, config.worker_version) for exchange in config.exchanges]
 
 
-def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition, code_version: str) -> AssetsDefinition:
     targets = [
         WorkerTarget(bronze_rest_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(NO_MISSING_MINUTES_CHECK,))
         for p in exchange.pairs
@@ -55,6 +55,7 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
         ),
         check_specs=[AssetCheckSpec(NO_MISSING_MINUTES_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
+        code_version=code_version,
         # One venue's rate limit, shared by every run: a large backfill cannot multiply it by the number of runs.
         pool=rest_pool(exchange.name),
     )

@@ -22,10 +22,10 @@ _CHECK_DESCRIPTION = (
 
 def build_ext_to_bronze_assets(config: PipelineConfig, partitions_def: PartitionsDefinition) -> list[AssetsDefinition]:
     """One `ext-to-bronze` asset per configured (exchange, native symbol), batched per exchange."""
-    return [_exchange_batch(exchange, partitions_def) for exchange in config.exchanges]
+    return [_exchange_batch(exchange, partitions_def, config.worker_version) for exchange in config.exchanges]
 
 
-def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition, code_version: str) -> AssetsDefinition:
     targets = [
         WorkerTarget(ext_to_bronze_key(exchange.name, p.symbol), p.symbol, exchange.name, checks=(DEAD_LETTER_SHARE_CHECK,))
         for p in exchange.pairs
@@ -40,4 +40,5 @@ def _exchange_batch(exchange: Exchange, partitions_def: PartitionsDefinition) ->
         ),
         check_specs=[AssetCheckSpec(DEAD_LETTER_SHARE_CHECK, asset=t.key, description=_CHECK_DESCRIPTION) for t in targets],
         partitions_def=partitions_def,
+        code_version=code_version,
     )

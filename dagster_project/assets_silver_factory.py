@@ -2,7 +2,9 @@
 
 All canonical pairs form one subsettable batch, merged by a single worker launch."""
 
-from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, PartitionsDefinition
+from datetime import timedelta
+
+from dagster import AssetCheckSpec, AssetsDefinition, AssetSpec, FreshnessPolicy, PartitionsDefinition
 
 from dagster_project.batches import worker_batch
 from dagster_project.config import PipelineConfig
@@ -17,6 +19,11 @@ from dagster_project.keys import (
     silver_key,
 )
 from dagster_project.targets import WorkerTarget
+
+# The sensor makes a finished minute silver within about five minutes while the engine captures;
+# no new materialization for this long means the capture or the pipeline has stopped. Dagster's
+# freshness daemon evaluates it continuously, also when no run happens (which is the failure).
+SILVER_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(minutes=15), warn_window=timedelta(minutes=8))
 
 _DESCRIPTION = (
     "One final candle per exchange and minute for this canonical pair in silver.fact_ohlcv, chosen "
@@ -62,6 +69,7 @@ def build_silver_assets(config: PipelineConfig, partitions_def: PartitionsDefini
                 for name, description in _CHECK_DESCRIPTIONS.items()
             ],
             partitions_def=partitions_def,
+            code_version=config.worker_version,
         )
     ]
 
@@ -76,4 +84,5 @@ def _spec(config: PipelineConfig, target: WorkerTarget) -> AssetSpec:
         kinds={"java", "postgres"},
         metadata={"symbol": target.symbol, "exchanges": ", ".join(exchange.name for exchange, _ in listings)},
         tags={"pair": target.symbol, "layer": "silver"},
+        freshness_policy=SILVER_FRESHNESS,
     )

@@ -28,6 +28,7 @@ def worker_batch(
     specs: Sequence[AssetSpec],
     check_specs: Sequence[AssetCheckSpec] = (),
     partitions_def: PartitionsDefinition,
+    code_version: str,
     pool: str | None = None,
 ) -> AssetsDefinition:
     """A multi-asset over `specs` whose step runs `kline-worker <subcommand>` once for the selected targets.
@@ -35,6 +36,7 @@ def worker_batch(
     A backfill of any range runs as one run per batch, whose worker takes the whole range as one
     window (every layer is idempotent, so running it twice gives the same warehouse). Steps that
     share a `pool` run one at a time across all runs (the pool's limit, set in the instance).
+    `code_version` is the worker's: a new worker marks what an older one materialized as stale.
     """
     batch = list(targets)
 
@@ -47,6 +49,7 @@ def worker_batch(
         can_subset=True,
         backfill_policy=BackfillPolicy.single_run(),
         pool=pool,
+        code_version=code_version,
     )
     def _batch(context: AssetExecutionContext, kline_worker: KlineWorkerResource) -> Iterator[PipesResult]:
         yield from kline_worker.run(context, subcommand, selected(context, batch))

@@ -55,6 +55,8 @@ class PipelineConfig:
     partitions_start: datetime
     # engine.roll_max_age_seconds (with the engine's default): a file is finished, hence loadable, by then.
     roll_max_age_seconds: int
+    # The worker jar's version: every asset's code_version, so a new worker marks older materializations stale.
+    worker_version: str
 
     def canonical_pairs(self) -> list[str]:
         """Every canonical pair listed by at least one exchange, in config order."""
@@ -107,4 +109,5 @@ def _from_description(path: Path, described: dict) -> PipelineConfig:
         exchanges=exchanges,
         partitions_start=start,
         roll_max_age_seconds=int(described["engine"]["roll_max_age_seconds"]),
+        worker_version=described["worker_version"],
     )

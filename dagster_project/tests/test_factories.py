@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import timedelta
 
 from dagster import AssetsDefinition, BackfillPolicy, HourlyPartitionsDefinition
 
@@ -120,3 +121,25 @@ def test_assets_are_tagged_with_exchange_pair_and_layer(write_pipeline_config: C
     assert tags["bronze/okx_btc_usdt_ws"] == {"exchange": "okx", "pair": "BTC-USDT", "layer": "bronze_ws"}
     assert tags["bronze/binance_ethusdt_rest"] == {"exchange": "binance", "pair": "ETH-USDT", "layer": "bronze_rest"}
     assert tags["silver/btc_usdt"] == {"pair": "BTC-USDT", "layer": "silver"}
+
+
+def test_every_asset_carries_the_workers_version_as_its_code_version(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    config = write_pipeline_config(OKX_LISTING_BTC_USDT)
+
+    versions = {a.code_versions_by_key[k] for a in _all_assets(config) for k in a.keys}
+
+    assert versions == {config.worker_version}
+    assert config.worker_version.startswith("0."), "the jar's Implementation-Version, from the Maven project version"
+
+
+def test_silver_assets_fail_freshness_after_fifteen_minutes_without_a_materialization(
+    write_pipeline_config: Callable[[str], PipelineConfig],
+) -> None:
+    assets = _all_assets(write_pipeline_config(TWO_BINANCE_PAIRS))
+
+    policies = {k.to_user_string(): a.specs_by_key[k].freshness_policy for a in assets for k in a.keys}
+
+    assert {key for key, policy in policies.items() if policy is not None} == {"silver/btc_usdt", "silver/eth_usdt"}
+    assert policies["silver/btc_usdt"].fail_window.to_timedelta() == timedelta(minutes=15)

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "describe", mixinStandardHelpOptions = true,
         header = "Print the validated pipeline configuration as JSON.",
         description = {
-            "Reads and validates pipeline.yaml as every worker does (symbols, canonical pairs, partition start) and prints, as one JSON document on stdout: the exchanges with their pairs (native symbol, canonical BASE-QUOTE pair, base, quote, the exchange's preferred source), every canonical pair with the exchanges listing it, partitions.start, engine.roll_max_age_seconds (with its default when absent) and the bounds the asset checks warn at (checks). Needs no database. An invalid file exits with code 2, naming the key.",
+            "Reads and validates pipeline.yaml as every worker does (symbols, canonical pairs, partition start) and prints, as one JSON document on stdout: the exchanges with their pairs (native symbol, canonical BASE-QUOTE pair, base, quote, the exchange's preferred source), every canonical pair with the exchanges listing it, partitions.start, engine.roll_max_age_seconds (with its default when absent) the bounds the asset checks warn at (checks) and the worker's version. Needs no database. An invalid file exits with code 2, naming the key.",
             "",
             "Example: kline-worker --config pipeline.yaml describe"})
 final class DescribeCommand implements Callable<Integer> {
@@ -59,6 +59,8 @@ final class DescribeCommand implements Callable<Integer> {
             config.listings(pair).forEach(l -> listings.addObject().put("exchange", l.exchange()).put("symbol", l.pair().symbol()));
         }
         out.put("partitions_start", config.partitions().start().toString());
+        // The assets' code_version: Dagster marks materializations of an older worker as stale.
+        out.put("worker_version", WorkerVersion.current());
         // The engine's file age bound: how soon a file is finished, so what Dagster may expect of freshness.
         out.putObject("engine").put("roll_max_age_seconds", config.engine().rollMaxAge().toSeconds());
         out.putObject("checks").put("max_dead_letter_share", config.checks().maxDeadLetterShare())

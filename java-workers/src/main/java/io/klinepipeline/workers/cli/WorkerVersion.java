@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class WorkerVersion implements IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"kline-worker " + current()};
+    }
+
+    /** The jar's Implementation-Version (the Maven project version), or "development" when run from classes. */
+    static String current() {
         String version = KlineWorker.class.getPackage().getImplementationVersion();
-        return new String[] {"kline-worker " + (version == null ? "(development build)" : version)};
+        return version == null ? "development" : version;
     }
 }
