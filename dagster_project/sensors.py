@@ -115,21 +115,24 @@ def build_freshness_sensor(config: PipelineConfig, partitions_def: HourlyPartiti
     def _fresh(context: SensorEvaluationContext) -> SensorResult:
         seen = _decode(context.cursor)
         listed = list_finished(config.path, LOOKBACK_HOURS)
-        requests = []
+        changed: dict[str, list[WindowInput]] = {}
         for window in listed:
             key = window.hour.strftime("%Y-%m-%d-%H:%M")
             # Hours before partitions.start are not partitions; they are remembered all the same.
-            if seen.get(window.cursor_key) == window.fingerprint or not partitions_def.has_partition_key(key):
-                continue
-            requests.append(
-                RunRequest(
-                    # The same input never launches twice, even when a tick is evaluated again.
-                    run_key=f"{window.exchange}|{key}|{window.fingerprint}",
-                    partition_key=key,
-                    asset_selection=_exchange_assets(config, window.exchange),
-                    tags={"kline/exchange": window.exchange},
-                )
+            if seen.get(window.cursor_key) != window.fingerprint and partitions_def.has_partition_key(key):
+                changed.setdefault(key, []).append(window)
+        # One run per hour, over every exchange with new objects in it: each run costs a Python run
+        # worker and a few JVM launches, so runs per exchange would multiply that on a 2-vCPU VM.
+        requests = [
+            RunRequest(
+                # The same input never launches twice, even when a tick is evaluated again.
+                run_key=f"{key}|" + ",".join(f"{w.exchange}:{w.fingerprint}" for w in windows),
+                partition_key=key,
+                asset_selection=list(dict.fromkeys(k for w in windows for k in _exchange_assets(config, w.exchange))),
+                tags={"kline/exchanges": ",".join(w.exchange for w in windows)},
             )
+            for key, windows in changed.items()
+        ]
         context.log.info(f"{len(listed)} windows listed, {len(requests)} with new objects")
         return SensorResult(run_requests=requests, cursor=_encode(listed))
 

@@ -40,9 +40,14 @@ telemetry:
   enabled: false
 # Steps of one pool run one at a time across all runs: each exchange's REST backfills are a pool
 # (rest_<exchange>), so a backfill of many partitions never multiplies the venue's rate limit.
+# At most one run at a time: on the 2-vCPU VM, parallel runs only compete for the cores (each is
+# a Python run worker plus JVM launches); the sensor asks for one run per hour with new objects,
+# so the queue stays short.
 concurrency:
   pools:
     default_limit: 1
+  runs:
+    max_concurrent_runs: 1
 YAML
 # dg checks that the project's virtualenv is the active one.
 # shellcheck disable=SC1091

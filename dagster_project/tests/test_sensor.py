@@ -21,9 +21,9 @@ def _key(hour: datetime) -> str:
     return hour.strftime("%Y-%m-%d-%H:%M")
 
 
-def _write_file(local_dir: Path, symbol: str, opened: datetime) -> Path:
+def _write_file(local_dir: Path, symbol: str, opened: datetime, exchange: str = "binance") -> Path:
     """One file with the engine's name (<opened>-<writer>-<random>.jsonl) in its hour folder."""
-    folder = local_dir / "exchange=binance" / f"symbol={symbol}" / f"date={opened:%Y-%m-%d}" / f"hour={opened:%H}"
+    folder = local_dir / f"exchange={exchange}" / f"symbol={symbol}" / f"date={opened:%Y-%m-%d}" / f"hour={opened:%H}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{opened:%Y%m%dT%H%M%S}{opened.microsecond // 1000:03d}Z-test-late{symbol.lower()}.jsonl"
     path.write_text("{}\n", encoding="utf-8")
@@ -39,6 +39,10 @@ exchanges:
     ws_url: ws://127.0.0.1:9
     rest_url: http://127.0.0.1:9
     pairs: [BTCUSDT, ETHUSDT]
+  bybit:
+    ws_url: ws://127.0.0.1:9
+    rest_url: http://127.0.0.1:9
+    pairs: [BTCUSDT]
 storage: {local_dir: bronze, dead_letter_dir: dead-letter, s3: {enabled: false}}
 partitions: {start: "2026-11-01T00:00:00Z"}
 """,
@@ -68,7 +72,7 @@ def test_new_finished_files_run_their_hours_once_and_a_late_file_reruns_just_its
     assert set(requests[0].asset_selection) == {
         ext_to_bronze_key("binance", "BTCUSDT"), bronze_rest_key("binance", "BTCUSDT"), silver_key("BTC-USDT"),
         ext_to_bronze_key("binance", "ETHUSDT"), bronze_rest_key("binance", "ETHUSDT"), silver_key("ETH-USDT"),
-    }
+    }, "binance's assets only: bybit has no new objects"
 
     again, cursor, _ = _tick(repository, cursor)
     assert again == []
@@ -103,3 +107,16 @@ def test_hours_before_the_first_partition_are_remembered_but_not_run(bronze: Pat
     assert first == []
     # Remembered: once partitions.start moves back, only new objects would run them.
     assert f"binance|{OLD_HOUR.isoformat()}" in json.loads(cursor)["windows"]
+
+
+def test_new_objects_of_several_exchanges_in_one_hour_make_one_run_over_all_of_them(bronze: Path) -> None:
+    repository = defs().get_repository_def()
+    _, cursor, _ = _tick(repository, None)
+    _write_file(bronze, "BTCUSDT", OLD_HOUR + timedelta(minutes=20), exchange="binance")
+    _write_file(bronze, "BTCUSDT", OLD_HOUR + timedelta(minutes=21), exchange="bybit")
+
+    hours, _, requests = _tick(repository, cursor)
+
+    assert hours == [_key(OLD_HOUR)]
+    assert {ext_to_bronze_key("binance", "BTCUSDT"), ext_to_bronze_key("bybit", "BTCUSDT"), bronze_rest_key("bybit", "BTCUSDT"),
+            silver_key("BTC-USDT")} <= set(requests[0].asset_selection)
