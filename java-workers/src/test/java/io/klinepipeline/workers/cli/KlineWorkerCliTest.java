@@ -153,6 +153,7 @@ class KlineWorkerCliTest {
         assertThat(described.get("engine").get("roll_max_age_seconds").asLong()).isEqualTo(60);
         assertThat(described.get("checks").get("max_dead_letter_share").asDouble()).as("the default").isEqualTo(0.01);
         assertThat(described.get("checks").get("max_close_divergence").asDouble()).isEqualTo(0.02);
+        assertThat(described.get("worker_version").asText()).as("run from classes, not the jar").isEqualTo("development");
     }
 
     @Test
