@@ -41,6 +41,14 @@ final class S3ProxyServer implements AutoCloseable {
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
+    String accessKey() {
+        return ACCESS_KEY;
+    }
+
+    String secretKey() {
+        return SECRET_KEY;
+    }
+
     /** storage.s3 as a user would configure it for this store. */
     S3Config config(String bucket, String prefix) {
         return new S3Config(true, bucket, prefix, endpoint, "us-east-1", true);
