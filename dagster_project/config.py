@@ -87,15 +87,32 @@ def load_pipeline_config(path: Path, *, worker_jar: Path | None = None, java: st
     jar = worker_jar or worker_jar_path()
     if not jar.is_file():
         raise PipelineConfigError(f"worker jar {jar} does not exist: run `make build` (or set ${WORKER_JAR_ENV})")
-    command = [java or java_executable(), "-jar", str(jar), "--config", str(path.resolve()), "describe"]
+    described = run_worker_json(
+        path, ["describe"], timeout=_DESCRIBE_TIMEOUT_SECONDS, error=PipelineConfigError, jar=jar, java=java
+    )
+    return _from_description(path, described)
+
+
+def run_worker_json(
+    config_path: Path,
+    args: list[str],
+    *,
+    timeout: float,
+    error: type[Exception],
+    jar: Path | None = None,
+    java: str | None = None,
+) -> dict:
+    """Runs `java -jar kline-worker.jar --config <path> <args...>` and parses the JSON it prints; a
+    failure raises `error` with the worker's own one-line message."""
+    command = [java or java_executable(), "-jar", str(jar or worker_jar_path()), "--config", str(config_path.resolve()), *args]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=_DESCRIBE_TIMEOUT_SECONDS, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as e:
-        raise PipelineConfigError(f"could not run {' '.join(command)}: {e}") from e
+        raise error(f"could not run {' '.join(command)}: {e}") from e
     if done.returncode != 0:
         message = done.stderr.strip() or done.stdout.strip() or f"exit code {done.returncode}"
-        raise PipelineConfigError(f"{message} (from kline-worker describe of {path})")
-    return _from_description(path, json.loads(done.stdout))
+        raise error(f"{message} (from kline-worker {args[0]} of {config_path})")
+    return json.loads(done.stdout)
 
 
 def _from_description(path: Path, described: dict) -> PipelineConfig:

@@ -15,7 +15,6 @@ per exchange and window of the last LOOKBACK_HOURS, so it stays small.
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ from dagster import (
     sensor,
 )
 
-from dagster_project.config import PipelineConfig, java_executable, worker_jar_path
+from dagster_project.config import PipelineConfig, run_worker_json
 from dagster_project.keys import bronze_rest_key, ext_to_bronze_key, silver_key
 from dagster_project.schedules import PIPELINE_JOB_NAME
 
@@ -64,19 +63,12 @@ class WindowInput:
 
 def list_finished(config_path: Path, hours: int) -> list[WindowInput]:
     """Runs `kline-worker --config <path> list-finished --hours <hours>` and parses its windows."""
-    command = [
-        java_executable(), "-jar", str(worker_jar_path()), "--config", str(config_path.resolve()),
-        "list-finished", "--hours", str(hours),
-    ]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=_LIST_TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise ListFinishedError(f"could not run {' '.join(command)}: {e}") from e
-    if done.returncode != 0:
-        raise ListFinishedError(done.stderr.strip() or f"kline-worker list-finished exited with {done.returncode}")
+    listed = run_worker_json(
+        config_path, ["list-finished", "--hours", str(hours)], timeout=_LIST_TIMEOUT_SECONDS, error=ListFinishedError
+    )
     return [
         WindowInput(w["exchange"], datetime.fromisoformat(w["hour"].replace("Z", "+00:00")), w["fingerprint"])
-        for w in json.loads(done.stdout)["windows"]
+        for w in listed["windows"]
     ]
 
 

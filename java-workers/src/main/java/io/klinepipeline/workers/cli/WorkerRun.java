@@ -95,7 +95,7 @@ final class WorkerRun implements AutoCloseable {
      * not stop the others (their windows are independent, each committed on its own); the launch
      * fails afterwards, naming every failed target, so Dagster retries or shows it.
      */
-    void each(List<RunTarget> targets, TargetBody body) {
+    void each(List<RunTarget> targets, TargetBody body) throws Exception {
         List<BatchFailure.Failed> failed = new ArrayList<>();
         for (RunTarget target : targets) {
             Map<String, MetadataValue> metadata;
@@ -112,7 +112,7 @@ final class WorkerRun implements AutoCloseable {
             report(target.assetKey(), target.label(), metadata);
         }
         if (failed.size() == 1 && targets.size() == 1) {
-            throw sneaky(failed.get(0).error());
+            throw failed.get(0).error();
         }
         if (!failed.isEmpty()) {
             throw BatchFailure.of(what, failed, targets.size());
@@ -132,11 +132,6 @@ final class WorkerRun implements AutoCloseable {
         out.println(what + (label == null ? "" : " " + label) + " done");
         metadata.forEach((name, value) -> out.println("  " + name + ": " + value.rawValue()));
         out.flush();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Exception> RuntimeException sneaky(Exception e) throws E {
-        throw (E) e;
     }
 
     private static boolean hasAssets(PipesContextData context) {
