@@ -10,6 +10,7 @@ from dagster import (
     AssetsDefinition,
     AssetSpec,
     BackfillPolicy,
+    Failure,
     PartitionsDefinition,
     multi_asset,
 )
@@ -52,7 +53,15 @@ def worker_batch(
         code_version=code_version,
     )
     def _batch(context: AssetExecutionContext, kline_worker: KlineWorkerResource) -> Iterator[PipesResult]:
-        yield from kline_worker.run(context, subcommand, selected(context, batch))
+        chosen = selected(context, batch)
+        if not chosen:
+            # A check selected without its asset (the UI offers "Execute" per check): the worker
+            # computes checks while it materializes, so there is nothing to run on its own.
+            raise Failure(
+                f"the checks of {name} are computed while materializing their assets: materialize the asset instead",
+                allow_retries=False,
+            )
+        yield from kline_worker.run(context, subcommand, chosen)
 
     return _batch
 

@@ -1,7 +1,9 @@
 """The one resource: the Java worker, launched through Dagster Pipes."""
 
+import os
 import random
-import re
+import signal
+import subprocess
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -13,11 +15,13 @@ from dagster import (
     ConfigurableResource,
     Failure,
     MaterializeResult,
-    PipesSubprocessClient,
+    PipesTempFileContextInjector,
+    PipesTempFileMessageReader,
     PreviewWarning,
     RetryRequested,
+    open_pipes_session,
 )
-from dagster._core.errors import DagsterPipesExecutionError  # not exported at the top level in 1.13
+from dagster._core.errors import DagsterExecutionInterruptedError  # not exported at the top level in 1.13
 from pydantic import Field
 
 from dagster_project.targets import WorkerTarget
@@ -30,8 +34,7 @@ PipesResult = MaterializeResult | AssetCheckResult
 # The worker's exit codes (kline-worker --help): which failures may pass by themselves.
 TRANSIENT_EXIT_CODES = {3: "database unreachable or failing", 4: "exchange or object store failing"}
 PERMANENT_EXIT_CODES = {1: "unexpected failure", 2: "bad usage or configuration"}
-# How PipesSubprocessClient reports a non-zero exit; a test breaks if Dagster changes it.
-_EXIT_CODE = re.compile(r"failed with code (-?\d+)")
+_INTERRUPT_GRACE_SECONDS = 30
 
 
 class KlineWorkerResource(ConfigurableResource):
@@ -70,21 +73,33 @@ class KlineWorkerResource(ConfigurableResource):
             f"{' '.join(command)} for [{window.start.isoformat()}, {window.end.isoformat()}): "
             + ", ".join(target.label() for target in targets)
         )
-        try:
-            with _dagster_pipes_internal_warnings_silenced():
-                invocation = PipesSubprocessClient().run(
-                    context=context, command=command, extras=extras, env={DATABASE_URL_ENV: self.database_url}
-                )
-        except DagsterPipesExecutionError as e:
-            raise self._failure(context, subcommand, e) from e
-        yield from invocation.get_results()
+        # The session is opened here rather than through PipesSubprocessClient.run, which raises on a
+        # non-zero exit before handing over what the worker reported: the pairs of the batch that were
+        # done would lose their materializations and checks with the one that failed.
+        with _dagster_pipes_internal_warnings_silenced(), open_pipes_session(
+            context=context,
+            context_injector=PipesTempFileContextInjector(),
+            message_reader=PipesTempFileMessageReader(),
+            extras=extras,
+        ) as session:
+            process = subprocess.Popen(
+                command, env={**os.environ, DATABASE_URL_ENV: self.database_url, **session.get_bootstrap_env_vars()}
+            )
+            try:
+                exit_code = process.wait()
+            except DagsterExecutionInterruptedError:
+                process.send_signal(signal.SIGINT)  # the worker closes its Pipes session and rolls back
+                process.wait(timeout=_INTERRUPT_GRACE_SECONDS)
+                raise
+        # Only what the worker reported: an asset it did not report was not materialized.
+        yield from session.get_results(implicit_materializations=False)
+        if exit_code != 0:
+            raise self._failure(context, subcommand, exit_code)
 
-    def _failure(self, context: AssetExecutionContext, subcommand: str, error: DagsterPipesExecutionError) -> Exception:
+    def _failure(self, context: AssetExecutionContext, subcommand: str, code: int) -> Exception:
         """A transient failure (the worker's exit code says database or exchange/object store) is
         retried with exponential back-off and jitter; anything else fails once. The Java exception,
         message and stack, is in the run's log either way (the Pipes `closed` event)."""
-        match = _EXIT_CODE.search(str(error))
-        code = int(match.group(1)) if match else None
         attempt = context.retry_number
         if code in TRANSIENT_EXIT_CODES and attempt < self.max_retries:
             wait = self.retry_delay_seconds * 2**attempt * random.uniform(0.8, 1.2)
@@ -93,7 +108,7 @@ class KlineWorkerResource(ConfigurableResource):
                 f"{self.max_retries} in {wait:.0f} s"
             )
             return RetryRequested(max_retries=self.max_retries, seconds_to_wait=wait)
-        reason = TRANSIENT_EXIT_CODES.get(code) or PERMANENT_EXIT_CODES.get(code) or "no exit code"
+        reason = TRANSIENT_EXIT_CODES.get(code) or PERMANENT_EXIT_CODES.get(code) or "killed or unknown"
         retried = f" after {attempt} retries" if code in TRANSIENT_EXIT_CODES else " (not retried: it would fail the same way)"
         return Failure(
             description=f"kline-worker {subcommand} exited {code} ({reason}){retried}; the worker's exception is in the run log",

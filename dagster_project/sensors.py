@@ -123,7 +123,8 @@ def build_freshness_sensor(config: PipelineConfig, partitions_def: HourlyPartiti
                 asset_selection=list(dict.fromkeys(k for w in windows for k in _exchange_assets(config, w.exchange))),
                 tags={"kline/exchanges": ",".join(w.exchange for w in windows)},
             )
-            for key, windows in changed.items()
+            # Newest hour first: after a restart with an empty cursor, the hour under way is not queued behind a day of reloads.
+            for key, windows in sorted(changed.items(), reverse=True)
         ]
         context.log.info(f"{len(listed)} windows listed, {len(requests)} with new objects")
         return SensorResult(run_requests=requests, cursor=_encode(listed))

@@ -144,3 +144,38 @@ def test_the_jar_and_config_default_to_the_environment_then_the_repository(
     )
 
     assert reported["argv"][:4] == ["-jar", str(tmp_path / "elsewhere.jar"), "--config", str(config.path)]
+
+
+# Stands in for a worker whose batch partly failed: it reports the first stream, then exits 4.
+PARTLY_FAILING_WORKER = f"""#!{sys.executable}
+import sys
+from dagster_pipes import open_dagster_pipes
+
+with open_dagster_pipes() as pipes:
+    stream = pipes.extras["streams"][0]
+    pipes.report_asset_materialization(asset_key=stream["asset_key"], metadata={{"rows": {{"raw_value": 1, "type": "int"}}}})
+    for check in stream["checks"]:
+        pipes.report_asset_check(asset_key=stream["asset_key"], check_name=check, passed=True)
+sys.exit(4)
+"""
+
+
+def test_when_part_of_a_batch_fails_the_pairs_that_were_done_keep_their_materializations(
+    write_pipeline_config: Callable[[str], PipelineConfig], tmp_path: Path
+) -> None:
+    config = write_pipeline_config(TWO_BINANCE_PAIRS)
+    (rest_binance,) = build_bronze_rest_assets(config, hourly_partitions(config))
+    java = tmp_path / "partly-failing-java"
+    java.write_text(PARTLY_FAILING_WORKER, encoding="utf-8")
+    java.chmod(java.stat().st_mode | stat.S_IXUSR)
+    resource = KlineWorkerResource(database_url="x", pipeline_config=str(config.path), java=str(java), max_retries=0)
+
+    result = materialize(
+        [rest_binance], resources={"kline_worker": resource}, partition_key="2026-11-24-10:00", raise_on_error=False
+    )
+
+    assert not result.success
+    assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == ["bronze/binance_btcusdt_rest"]
+    assert [c.asset_key.to_user_string() for c in result.get_asset_check_evaluations()] == ["bronze/binance_btcusdt_rest"]
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert "exited 4 (exchange or object store failing) after 0 retries" in failure.step_failure_data.error.to_string()
