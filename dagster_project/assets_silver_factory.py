@@ -10,6 +10,7 @@ from dagster_project.batches import worker_batch
 from dagster_project.config import PipelineConfig
 from dagster_project.keys import (
     CROSS_VENUE_DIVERGENCE_CHECK,
+    NEWEST_MINUTE_FRESH_CHECK,
     NO_MISSING_MINUTES_CHECK,
     OHLC_CONSISTENT_CHECK,
     ONE_ROW_PER_KEY_CHECK,
@@ -29,7 +30,7 @@ _DESCRIPTION = (
     "One final candle per exchange and minute for this canonical pair in silver.fact_ohlcv, chosen "
     "from the final rows bronze holds for the window by the exchange's source precedence."
 )
-# Every silver asset declares these; the worker reports each, WARN when it fails, naming what failed.
+# Every silver asset declares these; the worker reports each, naming what failed.
 _CHECK_DESCRIPTIONS = {
     NO_MISSING_MINUTES_CHECK: (
         "Every minute of the partition that is over has a final candle from every exchange listing "
@@ -47,6 +48,11 @@ _CHECK_DESCRIPTIONS = {
         "No venue's close lies farther than checks.max_close_divergence (pipeline.yaml, default 0.02) "
         "from the median close of the other venues for the same minute; with two venues each is "
         "compared with the other, with one there is nothing to compare. Warns naming venue and minutes."
+    ),
+    NEWEST_MINUTE_FRESH_CHECK: (
+        "Every exchange listing the pair has a minute in silver that ended at most "
+        "checks.max_silver_lag_seconds (pipeline.yaml, default 600) before the run, whatever partition "
+        "it merged: fails (ERROR) naming the stale exchanges and each one's newest minute and lag."
     ),
 }
 

@@ -9,7 +9,7 @@ from dagster import AssetKey
 BRONZE_GROUP = "bronze"
 SILVER_GROUP = "silver"
 
-# Asset checks, reported by the worker under these names (java-workers' CheckNames); WARN when failed.
+# Asset checks, reported by the worker under these names (java-workers' CheckNames); WARN when failed unless said.
 # bronze-rest, silver: every minute of the window that is over has a final candle (silver: per venue).
 NO_MISSING_MINUTES_CHECK = "no_missing_minutes"
 # ext-to-bronze: dead-lettered lines / lines of the window <= checks.max_dead_letter_share.
@@ -20,6 +20,8 @@ ONE_ROW_PER_KEY_CHECK = "one_row_per_key"
 OHLC_CONSISTENT_CHECK = "ohlc_consistent"
 # silver: no venue's close farther than checks.max_close_divergence from the other venues' median.
 CROSS_VENUE_DIVERGENCE_CHECK = "cross_venue_divergence"
+# silver: every venue's newest minute in silver ended at most checks.max_silver_lag_seconds ago (ERROR when failed).
+NEWEST_MINUTE_FRESH_CHECK = "newest_minute_fresh"
 
 
 def ext_to_bronze_key(exchange: str, symbol: str) -> AssetKey:

@@ -29,9 +29,9 @@ def fresh_database(prefix: str = "kline_e2e") -> Iterator[str]:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def write_fake_binance_pipeline(root: Path, rest_url: str, captured: dict[str, CapturedPair]) -> Path:
-    """root/pipeline.yaml with one exchange, binance, at rest_url, listing the captured pairs, and the
-    engine's files of those pairs under root/bronze. Returns the file's path."""
+def write_fake_binance_pipeline(root: Path, rest_url: str, captured: dict[str, CapturedPair], extra: str = "") -> Path:
+    """root/pipeline.yaml with one exchange, binance, at rest_url, listing the captured pairs (and the
+    extra YAML sections given), and the engine's files of those pairs under root/bronze. Returns the file's path."""
     path = root / "pipeline.yaml"
     path.write_text(
         f"""\
@@ -45,7 +45,7 @@ storage:
   dead_letter_dir: dead-letter
   s3: {{enabled: false}}
 partitions: {{start: "2026-11-01T00:00:00Z"}}
-""",
+{extra}""",
         encoding="utf-8",
     )
     for pair in captured.values():

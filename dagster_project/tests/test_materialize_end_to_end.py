@@ -17,6 +17,7 @@ from dagster_project.config import PipelineConfig, load_pipeline_config
 from dagster_project.keys import (
     CROSS_VENUE_DIVERGENCE_CHECK,
     DEAD_LETTER_SHARE_CHECK,
+    NEWEST_MINUTE_FRESH_CHECK,
     NO_MISSING_MINUTES_CHECK,
     OHLC_CONSISTENT_CHECK,
     ONE_ROW_PER_KEY_CHECK,
@@ -243,11 +244,14 @@ def test_every_asset_reports_what_its_worker_did(first_run: FirstRun, pipeline_c
         assert (silver["candidates"], silver["inserted"], silver["missing_minutes"]) == (60, 60, 0)
 
 
-# The checks each layer's assets declare; on this clean hour every one passes.
+# The checks each layer's assets declare; on this clean hour every one passes but freshness.
 CHECKS_BY_LAYER = {
     "_ws": {DEAD_LETTER_SHARE_CHECK},
     "_rest": {NO_MISSING_MINUTES_CHECK},
-    "silver/": {NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK},
+    "silver/": {
+        NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK,
+        NEWEST_MINUTE_FRESH_CHECK,
+    },
 }
 
 
@@ -256,7 +260,9 @@ def declared_checks(asset_key: str) -> set[str]:
     return checks
 
 
-def test_the_worker_reports_every_declared_check_as_passed(first_run: FirstRun, pipeline_config: PipelineConfig) -> None:
+def test_the_worker_reports_every_declared_check_and_only_freshness_fails_on_a_past_hour(
+    first_run: FirstRun, pipeline_config: PipelineConfig
+) -> None:
     evaluations = {
         (e.asset_key.to_user_string(), e.check_name): e for e in first_run.result.get_asset_check_evaluations()
     }
@@ -265,7 +271,17 @@ def test_the_worker_reports_every_declared_check_as_passed(first_run: FirstRun, 
     declared = {(spec.asset_key.to_user_string(), spec.name) for a in all_assets(pipeline_config) for spec in a.check_specs}
     assert declared == {(key, check) for key in assets for check in declared_checks(key)}
     assert set(evaluations) == declared
-    assert [key for key, e in evaluations.items() if not e.passed] == []
+    # The hour is days old and nothing newer was captured: silver's newest minute is stale, and says so.
+    assert sorted(key for key, e in evaluations.items() if not e.passed) == [
+        ("silver/btc_usdt", NEWEST_MINUTE_FRESH_CHECK), ("silver/eth_usdt", NEWEST_MINUTE_FRESH_CHECK)
+    ]
+    fresh = evaluations[("silver/btc_usdt", NEWEST_MINUTE_FRESH_CHECK)]
+    assert fresh.severity.value == "ERROR"
+    assert fresh.metadata["stale_exchanges"].value == ["binance"]
+    assert fresh.metadata["newest_minute_end_by_exchange"].value == {"binance": "2026-11-24T11:00:00Z"}
+    lag = fresh.metadata["lag_seconds_by_exchange"].value["binance"]
+    assert lag == pytest.approx((datetime.now(timezone.utc) - (HOUR + timedelta(hours=1))).total_seconds(), abs=600)
+    assert fresh.metadata["max_lag_seconds"].value == 600
     assert evaluations[("silver/btc_usdt", NO_MISSING_MINUTES_CHECK)].metadata["missing_minutes"].value == 0
     dead_letters = evaluations[("bronze/binance_btcusdt_ws", DEAD_LETTER_SHARE_CHECK)].metadata
     assert (dead_letters["dead_lettered"].value, dead_letters["dead_letter_share"].value) == (0, 0.0)

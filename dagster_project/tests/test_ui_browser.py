@@ -33,6 +33,7 @@ from dagster_project.keys import (
     BRONZE_GROUP,
     CROSS_VENUE_DIVERGENCE_CHECK,
     DEAD_LETTER_SHARE_CHECK,
+    NEWEST_MINUTE_FRESH_CHECK,
     NO_MISSING_MINUTES_CHECK,
     OHLC_CONSISTENT_CHECK,
     ONE_ROW_PER_KEY_CHECK,
@@ -44,7 +45,11 @@ from dagster_project.keys import (
 from dagster_project.tests.fake_binance import MINUTE, CapturedPair, FakeBinanceRest, serve
 from dagster_project.tests.pipeline_setup import fresh_database, write_fake_binance_pipeline
 
-SILVER_CHECKS = (NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK)
+SILVER_CHECKS = (
+    NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK, NEWEST_MINUTE_FRESH_CHECK
+)
+# The partition is days old, so silver's newest minute is too: a bound of ten years lets every check pass.
+CHECKS_CONFIG = "checks: {max_silver_lag_seconds: 315360000}\n"
 
 WORKER_JAR = worker_jar_path()
 pytestmark = pytest.mark.skipif(
@@ -122,7 +127,7 @@ def fake_binance() -> Iterator[FakeBinanceRest]:
 def dagster_dev(tmp_path_factory: pytest.TempPathFactory, database_url: str, fake_binance: FakeBinanceRest) -> Iterator[DagsterDev]:
     """`dagster dev` on a free port, with the instance in a database of its own (as `make run` has it)."""
     chromium_executable()  # no server is started for a test that cannot open the UI
-    config = write_fake_binance_pipeline(tmp_path_factory.mktemp("pipeline"), fake_binance.url, CAPTURED)
+    config = write_fake_binance_pipeline(tmp_path_factory.mktemp("pipeline"), fake_binance.url, CAPTURED, CHECKS_CONFIG)
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text(
         "storage:\n  postgres:\n    postgres_url:\n      env: KLINE_DAGSTER_DATABASE_URL\ntelemetry:\n  enabled: false\n",

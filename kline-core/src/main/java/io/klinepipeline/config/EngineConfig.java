@@ -24,6 +24,11 @@ public record EngineConfig(
         Duration rollMaxAge,
         Duration uploadRetryDelay) {
 
+    /** The settings when pipeline.yaml has no {@code engine} section. */
+    public static EngineConfig defaults() {
+        return from(new ConfigNode(null, "engine"));
+    }
+
     static EngineConfig from(ConfigNode node) {
         node.allowOnly("max_connection_age_seconds", "reconnect_initial_delay_ms", "reconnect_max_delay_ms",
                 "idle_timeout_seconds", "connect_spacing_ms", "roll_max_bytes", "roll_max_age_seconds",

@@ -40,7 +40,7 @@ class PipelineConfigTest {
         assertThat(config.storage().s3()).isEqualTo(new S3Config(false, "kline-pipeline-bronze", "", null, "us-east-1", false));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(23), Duration.ofSeconds(1), Duration.ofMinutes(1),
                 Duration.ofSeconds(90), Duration.ofMillis(250), 64L * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(1)));
-        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.01, 0.02));
+        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.01, 0.02, Duration.ofMinutes(10)));
     }
 
     @Test
@@ -66,7 +66,7 @@ class PipelineConfigTest {
                   roll_max_bytes: 1000
                   roll_max_age_seconds: 60
                   upload_retry_delay_ms: 7
-                checks: {max_dead_letter_share: 0.05, max_close_divergence: 0.1}
+                checks: {max_dead_letter_share: 0.05, max_close_divergence: 0.1, max_silver_lag_seconds: 120}
                 """);
 
         ExchangeConfig binance = config.exchange("binance");
@@ -82,7 +82,7 @@ class PipelineConfigTest {
         assertThat(config.partitions().start()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(1), Duration.ofMillis(10), Duration.ofMillis(20),
                 Duration.ofSeconds(30), Duration.ofMillis(5), 1000, Duration.ofMinutes(1), Duration.ofMillis(7)));
-        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.05, 0.1));
+        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.05, 0.1, Duration.ofMinutes(2)));
         assertThat(config.listings(CanonicalPair.parse("ETH-USDT")))
                 .containsExactly(new PipelineConfig.Listing("binance", binance.pairs().get(1)));
     }
@@ -103,7 +103,7 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> parse(MINIMAL + "storage: {s3: {bukket: x}}\n"))
                 .hasMessageContaining("storage.s3.bukket: unknown key");
         assertThatThrownBy(() -> parse(MINIMAL + "checks: {max_dead_letter: 0.1}\n"))
-                .hasMessageContaining("checks.max_dead_letter: unknown key (known keys here: max_close_divergence, max_dead_letter_share)");
+                .hasMessageContaining("checks.max_dead_letter: unknown key (known keys here: max_close_divergence, max_dead_letter_share, max_silver_lag_seconds)");
     }
 
     @Test
@@ -128,6 +128,8 @@ class PipelineConfigTest {
                 .hasMessageContaining("checks.max_dead_letter_share: must be a number from 0 to 1 (0.01 is 1 %), not '1.5'");
         assertThatThrownBy(() -> parse(MINIMAL + "checks: {max_close_divergence: \"2%\"}\n"))
                 .hasMessageContaining("checks.max_close_divergence: must be a number from 0 to 1");
+        assertThatThrownBy(() -> parse(MINIMAL + "checks: {max_silver_lag_seconds: 0}\n"))
+                .hasMessageContaining("checks.max_silver_lag_seconds: must be a positive whole number");
         assertThatThrownBy(() -> parse(MINIMAL.replace("partitions: {start: \"2026-11-01T00:00:00Z\"}", "")))
                 .hasMessageContaining("partitions.start: is required");
     }

@@ -4,6 +4,7 @@ import static io.klinepipeline.pipes.MetadataValue.ofInt;
 
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.pipes.MetadataValue;
+import io.klinepipeline.pipes.PipesCheckSeverity;
 import io.klinepipeline.workers.rest.BronzeRestJob;
 import io.klinepipeline.workers.rest.BronzeRestOptions;
 import io.klinepipeline.workers.report.Offending;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Mixin;
             "",
             "Several symbols (or --all-symbols) are filled in one run, one after another; a symbol that fails does not stop the others, and the run then fails naming it.",
             "",
+            "A request the exchange still refuses after its retries (5xx, 429, a ban longer than the longest wait, no answer) stops that symbol early without failing the run: what was fetched before it is stored, the no_missing_minutes check fails with severity ERROR and the failure in stopped_by, and the next run asks for what is left. One venue's outage so never holds back silver for the others. Database failures, usage errors and cancellation still fail the run.",
+            "",
             "Example: kline-worker bronze-rest --exchange binance --all-symbols --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class BronzeRestCommand extends WorkerCommand {
     @Mixin
@@ -47,7 +50,9 @@ final class BronzeRestCommand extends WorkerCommand {
         run.each(targets, target -> {
             run.log("bronze-rest " + target.label() + " " + window);
             BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);
-            run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, report.stillMissing() == 0, checkMetadata(report));
+            // A stopped fetch is an ERROR: the pipeline, not the exchange's data, is short of minutes.
+            run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, report.stillMissing() == 0,
+                    report.stoppedBy().isPresent() ? PipesCheckSeverity.ERROR : PipesCheckSeverity.WARN, checkMetadata(report));
             return metadata(report);
         });
     }
@@ -66,6 +71,7 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("unfillable_minutes", minutes(report.unfillableMinutes()));
         m.put("failed", ofInt(report.failedMinutes().count()));
         m.put("failed_minutes", minutes(report.failedMinutes()));
+        report.stoppedBy().ifPresent(e -> m.put("stopped_by", MetadataValue.ofText(FailureExitCodes.describe(e))));
         return m;
     }
 
@@ -83,6 +89,7 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
         m.put("still_missing_minutes", stillMissingMinutes(report));
+        report.stoppedBy().ifPresent(e -> m.put("stopped_by", MetadataValue.ofText(FailureExitCodes.describe(e))));
         return m;
     }
 

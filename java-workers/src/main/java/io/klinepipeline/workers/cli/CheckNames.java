@@ -16,5 +16,8 @@ final class CheckNames {
     /** silver: no venue's close lies farther than checks.max_close_divergence from the other venues' median. */
     static final String CROSS_VENUE_DIVERGENCE = "cross_venue_divergence";
 
+    /** silver: every venue's newest minute in silver ended at most checks.max_silver_lag_seconds ago. */
+    static final String NEWEST_MINUTE_FRESH = "newest_minute_fresh";
+
     private CheckNames() {}
 }

@@ -64,7 +64,8 @@ final class DescribeCommand implements Callable<Integer> {
         // The engine's file age bound: how soon a file is finished, so what Dagster may expect of freshness.
         out.putObject("engine").put("roll_max_age_seconds", config.engine().rollMaxAge().toSeconds());
         out.putObject("checks").put("max_dead_letter_share", config.checks().maxDeadLetterShare())
-                .put("max_close_divergence", config.checks().maxCloseDivergence());
+                .put("max_close_divergence", config.checks().maxCloseDivergence())
+                .put("max_silver_lag_seconds", config.checks().maxSilverLag().toSeconds());
         spec.commandLine().getOut().println(JSON.writeValueAsString(out));
         spec.commandLine().getOut().flush();
         return 0;

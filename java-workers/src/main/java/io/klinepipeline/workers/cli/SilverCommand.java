@@ -5,13 +5,16 @@ import static io.klinepipeline.pipes.MetadataValue.ofInt;
 import io.klinepipeline.config.CanonicalPair;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.pipes.MetadataValue;
+import io.klinepipeline.pipes.PipesCheckSeverity;
 import io.klinepipeline.workers.silver.SilverChecks;
+import io.klinepipeline.workers.silver.SilverFreshness;
 import io.klinepipeline.workers.silver.SilverJob;
 import io.klinepipeline.workers.silver.SilverRow;
 import io.klinepipeline.workers.silver.VenueDivergence;
 import io.klinepipeline.workers.silver.SilverReport;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +88,23 @@ final class SilverCommand extends WorkerCommand {
             default -> "the median close of the other venues for the same minute";
         }));
         run.reportCheck(target, CheckNames.CROSS_VENUE_DIVERGENCE, checks.divergentVenues().isEmpty(), divergence);
+        reportFreshness(run, target, checks.freshness());
+    }
+
+    private static void reportFreshness(WorkerRun run, RunTarget target, SilverFreshness freshness) {
+        Map<String, Object> newest = new LinkedHashMap<>();
+        Map<String, Object> lag = new LinkedHashMap<>();
+        freshness.newestEnd().forEach((venue, end) -> {
+            newest.put(venue, end.map(Object::toString).orElse(null));
+            lag.put(venue, freshness.lag(venue).map(Duration::toSeconds).orElse(null));
+        });
+        Map<String, MetadataValue> m = new LinkedHashMap<>();
+        m.put("max_lag_seconds", ofInt(freshness.bound().toSeconds()));
+        m.put("checked_at", MetadataValue.ofText(freshness.checkedAt().toString()));
+        m.put("stale_exchanges", MetadataValue.ofJson(freshness.staleVenues()));
+        m.put("newest_minute_end_by_exchange", MetadataValue.ofJson(newest));
+        m.put("lag_seconds_by_exchange", MetadataValue.ofJson(lag));
+        run.reportCheck(target, CheckNames.NEWEST_MINUTE_FRESH, freshness.staleVenues().isEmpty(), PipesCheckSeverity.ERROR, m);
     }
 
     private static Map<String, Object> rowJson(SilverRow r) {

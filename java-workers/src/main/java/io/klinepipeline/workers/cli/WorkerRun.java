@@ -314,8 +314,13 @@ final class WorkerRun implements AutoCloseable {
      * not a failed step: the data that is there is still right.
      */
     void reportCheck(RunTarget target, String name, boolean passed, Map<String, MetadataValue> metadata) {
+        reportCheck(target, name, passed, PipesCheckSeverity.WARN, metadata);
+    }
+
+    /** As above with the severity a failure shows in Dagster: WARN for data to look at, ERROR for a pipeline that stopped. */
+    void reportCheck(RunTarget target, String name, boolean passed, PipesCheckSeverity severity, Map<String, MetadataValue> metadata) {
         if (session.isActive() && target.checks().contains(name)) {
-            session.reportAssetCheck(target.assetKey(), name, passed, PipesCheckSeverity.WARN, metadata);
+            session.reportAssetCheck(target.assetKey(), name, passed, severity, metadata);
         }
         out.println("check " + name + " " + target.label() + ": " + (passed ? "passed" : "FAILED"));
     }

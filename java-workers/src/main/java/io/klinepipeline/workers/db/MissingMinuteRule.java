@@ -3,6 +3,8 @@ package io.klinepipeline.workers.db;
 import static org.jooq.impl.DSL.notExists;
 import static org.jooq.impl.DSL.selectOne;
 
+import io.klinepipeline.config.PipelineConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiFunction;
 import org.jooq.Condition;
@@ -11,13 +13,31 @@ import org.jooq.Field;
 /**
  * The one rule for a missing minute, shared by bronze-rest (what to fetch) and silver (what is
  * still missing): no final bronze row from any source, and not known to be empty (bronze-rest asked
- * the exchange and it had no candle: an empty minute is not a missing one). Whether the minute is
- * over is the caller's business.
+ * the exchange and it had no candle: an empty minute is not a missing one). Which minutes are due
+ * ({@link #dueBy}) the callers pass in.
  */
 public final class MissingMinuteRule {
     public static final int MINUTE_SECONDS = 60;
+    /** A minute's closing frame reaches the engine and its file a moment after the minute ends. */
+    static final Duration CLOSE_LATENCY = Duration.ofSeconds(5);
+    /**
+     * How long an upload of a finished file normally takes: with S3 on, a minute's capture reaches the
+     * workers this long after its file finishes. An S3 outage lasts longer; then REST fills the
+     * minute and the late file's reload replaces it in silver.
+     */
+    static final Duration UPLOAD_MARGIN = Duration.ofSeconds(30);
 
-    private MissingMinuteRule() {}
+    /**
+     * The latest minute end that may count as missing at {@code now}. The engine's file holding a
+     * minute's close finishes at most engine.roll_max_age_seconds after the close (and is then
+     * uploaded, with S3 on); until then a run of the hour under way would find the minute missing
+     * only because its file is still open, and bronze-rest would spend REST weight on a minute the
+     * capture has. With the defaults, 65 s (95 s with S3).
+     */
+    public static Instant dueBy(Instant now, PipelineConfig config) {
+        Duration lag = config.engine().rollMaxAge().plus(CLOSE_LATENCY);
+        return now.minus(config.storage().s3().enabled() ? lag.plus(UPLOAD_MARGIN) : lag);
+    }
 
     /**
      * @param minute the minute start being tested

@@ -7,6 +7,7 @@ import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.RestKlineApi;
 import io.klinepipeline.exchange.TradeHistoryApi;
 import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.db.MissingMinuteRule;
 import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.net.URI;
@@ -69,11 +70,13 @@ public final class BronzeRestJob {
 
     /**
      * Finds the window's missing minutes for one configured exchange and native symbol, fetches and
-     * stores them. If a request fails for good, what was fetched before it is still stored, then
-     * the {@link RestFetchException} propagates; a new run continues with what is left.
+     * stores them. If a request fails for good (after its retries), what was fetched before it is
+     * still stored and the report names the failure ({@link BronzeRestReport#stoppedBy}, with the
+     * URL, the status and when to retry): one venue's outage is a fact about the data, to be
+     * reported, while the pipeline goes on; a new run continues with what is left.
      *
      * @throws io.klinepipeline.config.ConfigException if the exchange or symbol is not configured
-     * @throws RestFetchException if the exchange refuses, with the URL, the status and when to retry
+     * @throws InterruptedException if the run is cancelled while waiting; what was fetched is stored first
      */
     public BronzeRestReport run(String exchange, String symbol, TimeWindow window) throws Exception {
         config.pair(exchange, symbol);
@@ -92,9 +95,11 @@ public final class BronzeRestJob {
         String stream = exchange + " " + symbol;
         Instant now = clock.instant();
 
-        List<Instant> missing = GapFinder.missingMinutes(Database.dsl(connection), exchange, symbol, window, now);
+        Instant dueBy = MissingMinuteRule.dueBy(now, config);
+        List<Instant> missing = GapFinder.missingMinutes(Database.dsl(connection), exchange, symbol, window, dueBy);
         if (missing.isEmpty()) {
-            LOG.info("{}: no missing minutes in {}", stream, window);
+            LOG.info("{}: no missing minutes in {} (minutes ending after {} are not due yet: their capture may be on its way)",
+                    stream, window, dueBy);
             return BronzeRestReport.nothingMissing(emptyMinutes(exchange, symbol, window));
         }
         // Minutes older than the exchange's REST history reaches are unfillable, not empty: asking
@@ -109,7 +114,7 @@ public final class BronzeRestJob {
         Optional<TradeHistoryApi> tradeHistory = unfillable.isEmpty() ? Optional.empty() : registry.get(exchange).tradeHistory();
         if (fetchable.isEmpty() && tradeHistory.isEmpty()) {
             return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size(), 0,
-                    emptyMinutes(exchange, symbol, window), listed(unfillable), Offending.none());
+                    emptyMinutes(exchange, symbol, window), listed(unfillable), Offending.none(), Optional.empty());
         }
         List<KlineRequestPlan.Range> ranges = fetchable.isEmpty() ? List.of() : KlineRequestPlan.cover(fetchable,
                 // The smaller page of the oldest and the newest minute: exchanges serve older minutes in smaller pages (OKX).
@@ -123,7 +128,8 @@ public final class BronzeRestJob {
         List<RestFillWriter.EmptyMinute> empties = new ArrayList<>();
         Set<Instant> resolved = new HashSet<>();
         TradeRebuild.Result rebuilt = TradeRebuild.empty();
-        Exception failure = null;
+        RestFetchException stoppedBy = null;
+        InterruptedException interrupted = null;
         try {
             Duration pause = Duration.ZERO;
             if (tradeHistory.isPresent()) {
@@ -137,8 +143,10 @@ public final class BronzeRestJob {
                 classify(range, response, fills, empties, resolved);
                 pause = response.pauseBeforeNext();
             }
-        } catch (RestFetchException | InterruptedException e) {
-            failure = e;
+        } catch (RestFetchException e) {
+            stoppedBy = e;
+        } catch (InterruptedException e) {
+            interrupted = e;
         }
         fills.addAll(rebuilt.fills());
         empties.addAll(rebuilt.empties());
@@ -148,9 +156,12 @@ public final class BronzeRestJob {
         try {
             written = new RestFillWriter(connection).write(exchange, symbol, fills, empties);
         } catch (SQLException | RuntimeException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-                throw failure;
+            // The write failing is the run's failure; a fetch failure before it goes along as context.
+            if (stoppedBy != null) {
+                e.addSuppressed(stoppedBy);
+            }
+            if (interrupted != null) {
+                e.addSuppressed(interrupted);
             }
             throw e;
         }
@@ -161,15 +172,17 @@ public final class BronzeRestJob {
         BronzeRestReport report = new BronzeRestReport(missing.size(), written.filled().size(), stillMissing.size(),
                 fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited(),
                 stillUnfillable.size(), rebuilt.fills().size(),
-                emptyMinutes(exchange, symbol, window), listed(stillUnfillable), listed(failed));
-        if (failure != null) {
-            LOG.warn("{}: stopped early by a failure; stored what was fetched before it: {}", stream, report.summary());
-            if (failure instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw failure;
+                emptyMinutes(exchange, symbol, window), listed(stillUnfillable), listed(failed), Optional.ofNullable(stoppedBy));
+        if (interrupted != null) {
+            LOG.warn("{}: interrupted; stored what was fetched before: {}", stream, report.summary());
+            Thread.currentThread().interrupt();
+            throw interrupted;
         }
-        LOG.info("{}: {}", stream, report.summary());
+        if (stoppedBy != null) {
+            LOG.warn("{}: stopped early by a failed request; stored what was fetched before it: {}", stream, report.summary());
+        } else {
+            LOG.info("{}: {}", stream, report.summary());
+        }
         return report;
     }
 

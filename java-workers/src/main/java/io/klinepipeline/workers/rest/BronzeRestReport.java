@@ -3,6 +3,7 @@ package io.klinepipeline.workers.rest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import io.klinepipeline.workers.report.Offending;
 
 /**
@@ -26,6 +27,8 @@ import io.klinepipeline.workers.report.Offending;
  * @param unfillableMinutes the still-missing minutes beyond the exchange's REST history
  * @param failedMinutes the other still-missing minutes: the exchange has no candle for them yet,
  *     or the run stopped before asking
+ * @param stoppedBy the request that failed for good (after its retries) and stopped the run early;
+ *     what was fetched before it is stored all the same
  */
 public record BronzeRestReport(
         long missing,
@@ -40,7 +43,8 @@ public record BronzeRestReport(
         long rebuiltFromTrades,
         Offending<Instant> emptyMinutes,
         Offending<Instant> unfillableMinutes,
-        Offending<Instant> failedMinutes) {
+        Offending<Instant> failedMinutes,
+        Optional<RestFetchException> stoppedBy) {
 
     /** At most this many still-missing minutes are listed; {@code stillMissing} has the full count. */
     public static final int MINUTES_LISTED = 100;
@@ -51,7 +55,8 @@ public record BronzeRestReport(
     }
 
     static BronzeRestReport nothingMissing(Offending<Instant> emptyMinutes) {
-        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0, emptyMinutes, Offending.none(), Offending.none());
+        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0, emptyMinutes, Offending.none(), Offending.none(),
+                Optional.empty());
     }
 
     /** One line for a log or a shell. */
@@ -60,6 +65,7 @@ public record BronzeRestReport(
                 + ", checked empty " + checkedEmpty + ", still missing "
                 + stillMissing + (unfillable == 0 ? "" : " (" + unfillable + " beyond the exchange's REST history)")
                 + (stillMissingMinutes.isEmpty() ? "" : " (first " + stillMissingMinutes.get(0) + ")")
-                + "; " + requests + " requests, " + retries + " retries, waited " + waited.toSeconds() + " s";
+                + "; " + requests + " requests, " + retries + " retries, waited " + waited.toSeconds() + " s"
+                + stoppedBy.map(e -> "; stopped early: " + e.getMessage()).orElse("");
     }
 }

@@ -18,8 +18,9 @@ import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The minutes bronze-rest should ask the exchange for: in the window, already over at {@code now},
- * with no final bronze row from any source, and not already known to be empty.
+ * The minutes bronze-rest should ask the exchange for: in the window, ended by {@code dueBy}
+ * ({@link MissingMinuteRule#dueBy}: over, and past the time the capture's file would have brought
+ * them), with no final bronze row from any source, and not already known to be empty.
  */
 final class GapFinder {
     static final int MINUTE_SECONDS = MissingMinuteRule.MINUTE_SECONDS;
@@ -27,15 +28,15 @@ final class GapFinder {
     private GapFinder() {}
 
     /** The missing minute starts, oldest first, in one set-based query over the window's minutes. */
-    static List<Instant> missingMinutes(DSLContext dsl, String exchange, String symbol, TimeWindow window, Instant now) {
+    static List<Instant> missingMinutes(DSLContext dsl, String exchange, String symbol, TimeWindow window, Instant dueBy) {
         Table<?> minutes = table("generate_series({0}, {1}, interval '1 minute')",
                 val(window.start(), SQLDataType.INSTANT),
                 val(window.end().minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)).as("m", "minute");
         Field<Instant> minute = field(name("m", "minute"), SQLDataType.INSTANT);
         return dsl.select(minute)
                 .from(minutes)
-                // interval_end <= now: the still-open minute is never missing.
-                .where(minute.le(val(now.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
+                // interval_end <= dueBy: the still-open minute, and one whose file may still be open, are not missing yet.
+                .where(minute.le(val(dueBy.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
                 .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(s.eq(symbol))))
                 .orderBy(minute)
                 .fetch(minute);

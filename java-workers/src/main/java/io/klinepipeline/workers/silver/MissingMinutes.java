@@ -27,7 +27,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * Per exchange listing a pair: the minutes of a window that are over and missing by
+ * Per exchange listing a pair: the minutes of a window that are due and missing by
  * {@link MissingMinuteRule} under any of that exchange's symbols for the pair, counted and the first
  * listed; all exchanges in one query.
  */
@@ -37,7 +37,8 @@ final class MissingMinutes {
     private MissingMinutes() {}
 
     /** Every listed exchange, in listing order, with its count (0 included) and its first missing minutes. */
-    static Map<String, Offending<Instant>> byExchange(DSLContext dsl, List<Listing> listings, TimeWindow window, Instant now) {
+    /** @param dueBy the latest minute end that counts ({@link MissingMinuteRule#dueBy}) */
+    static Map<String, Offending<Instant>> byExchange(DSLContext dsl, List<Listing> listings, TimeWindow window, Instant dueBy) {
         Map<String, Offending<Instant>> out = new LinkedHashMap<>();
         listings.forEach(l -> out.put(l.exchange(), Offending.none()));
 
@@ -57,8 +58,8 @@ final class MissingMinutes {
         for (Record3<String, Integer, String[]> r : dsl.select(exchange, DSL.count(), first)
                 .from(exchanges)
                 .crossJoin(minutes)
-                // interval_end <= now: the still-open minute is not missing yet.
-                .where(minute.le(val(now.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
+                // interval_end <= dueBy: the still-open minute, and one whose file may still be open, are not missing yet.
+                .where(minute.le(val(dueBy.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
                 .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(row(e, s).in(listing))))
                 .groupBy(exchange)
                 .fetch()) {

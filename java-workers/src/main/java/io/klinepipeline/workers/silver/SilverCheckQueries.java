@@ -1,7 +1,9 @@
 package io.klinepipeline.workers.silver;
 
 import io.klinepipeline.config.CanonicalPair;
+import io.klinepipeline.config.ChecksConfig;
 import io.klinepipeline.config.PipelineConfig.Listing;
+import io.klinepipeline.workers.db.MissingMinuteRule;
 import io.klinepipeline.workers.report.Listed;
 import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
@@ -16,7 +18,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The asset checks of silver as the SQL a user would write against silver.fact_ohlcv: one
@@ -44,7 +49,11 @@ final class SilverCheckQueries {
             SELECT exchange, interval_start, open, high, low, close, volume, source, count(*) OVER () AS total
               FROM silver.fact_ohlcv
              WHERE %s
-               AND NOT (low <= least(open, close) AND greatest(open, close) <= high AND volume >= 0)
+               AND NOT (low <= least(open, close) AND greatest(open, close) <= high AND volume >= 0
+                        -- PostgreSQL sorts NaN above every number, so a NaN high or volume would pass the
+                        -- comparisons above; greatest() is NaN when any is, and no price is infinite.
+                        AND greatest(open, high, low, close, volume) < 'Infinity'
+                        AND least(open, high, low, close, volume) > '-Infinity')
              ORDER BY interval_start, exchange
              LIMIT %d
             """.formatted(SCOPE, Listed.LIMIT);
@@ -87,10 +96,23 @@ final class SilverCheckQueries {
              ORDER BY exchange, interval_start
             """.formatted(SCOPE, PREVIEW_ROWS_PER_VENUE);
 
+    /**
+     * Each venue's newest minute of the pair in silver, any window: one backward step of the primary
+     * key's index per venue, so it costs the same on a table of years.
+     */
+    static final String NEWEST_MINUTES = """
+            SELECT e.exchange,
+                   (SELECT f.interval_end FROM silver.fact_ohlcv f
+                     WHERE f.exchange = e.exchange AND f.symbol = ? AND f.interval_seconds = %d
+                     ORDER BY f.interval_start DESC LIMIT 1) AS newest_end
+              FROM unnest(?::text[]) WITH ORDINALITY AS e(exchange, n)
+             ORDER BY e.n
+            """.formatted(MissingMinuteRule.MINUTE_SECONDS);
+
     private SilverCheckQueries() {}
 
     static SilverChecks run(Connection connection, CanonicalPair pair, List<Listing> listings, TimeWindow window,
-            double maxCloseDivergence) throws SQLException {
+            ChecksConfig bounds, Instant now) throws SQLException {
         Array exchanges = connection.createArrayOf("text", listings.stream().map(Listing::exchange).distinct().toArray());
         try {
             Scope scope = new Scope(pair.toString(), exchanges, window);
@@ -98,9 +120,10 @@ final class SilverCheckQueries {
                     duplicateKeys(connection, scope),
                     inconsistentRows(connection, scope),
                     (int) listings.stream().map(Listing::exchange).distinct().count(),
-                    divergentVenues(connection, scope, maxCloseDivergence),
-                    maxCloseDivergence,
-                    latestRows(connection, scope));
+                    divergentVenues(connection, scope, bounds.maxCloseDivergence()),
+                    bounds.maxCloseDivergence(),
+                    latestRows(connection, scope),
+                    new SilverFreshness(now, bounds.maxSilverLag(), newestMinutes(connection, scope)));
         } finally {
             exchanges.free();
         }
@@ -173,6 +196,21 @@ final class SilverCheckQueries {
                     rows.add(row(rs));
                 }
                 return rows;
+            }
+        }
+    }
+
+    private static Map<String, Optional<Instant>> newestMinutes(Connection connection, Scope scope) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(NEWEST_MINUTES)) {
+            statement.setString(1, scope.symbol());
+            statement.setArray(2, scope.exchanges());
+            try (ResultSet rs = statement.executeQuery()) {
+                Map<String, Optional<Instant>> newest = new LinkedHashMap<>();
+                while (rs.next()) {
+                    OffsetDateTime end = rs.getObject("newest_end", OffsetDateTime.class);
+                    newest.put(rs.getString("exchange"), Optional.ofNullable(end).map(OffsetDateTime::toInstant));
+                }
+                return newest;
             }
         }
     }

@@ -8,11 +8,12 @@ import java.util.List;
  * (after the merge), and the latest candles per venue for a preview.
  *
  * @param duplicateKeys keys held by more than one row (the primary key forbids them; checked as the user's assurance)
- * @param inconsistentRows rows breaking low <= min(open, close) <= max(open, close) <= high or volume >= 0
+ * @param inconsistentRows rows breaking low <= min(open, close) <= max(open, close) <= high or volume >= 0, or holding NaN or an infinity
  * @param venues how many exchanges list the pair: with one there is nothing to compare closes with
  * @param divergentVenues per venue, the minutes its close diverged from the other venues' median; empty when none did
  * @param maxCloseDivergence the relative bound the closes were held to
  * @param latest the last {@link SilverCheckQueries#PREVIEW_ROWS_PER_VENUE} candles of each venue, by venue then minute
+ * @param freshness each venue's newest minute in silver, any window, against checks.max_silver_lag_seconds
  */
 public record SilverChecks(
         Offending<DuplicateKey> duplicateKeys,
@@ -20,7 +21,8 @@ public record SilverChecks(
         int venues,
         List<VenueDivergence> divergentVenues,
         double maxCloseDivergence,
-        List<SilverRow> latest) {
+        List<SilverRow> latest,
+        SilverFreshness freshness) {
 
     public SilverChecks {
         divergentVenues = List.copyOf(divergentVenues);

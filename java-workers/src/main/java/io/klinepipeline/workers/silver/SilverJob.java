@@ -5,6 +5,7 @@ import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.config.PipelineConfig.Listing;
 import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.db.MissingMinuteRule;
 import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.sql.Connection;
@@ -55,9 +56,9 @@ public final class SilverJob {
             connection.setAutoCommit(false);
             try {
                 SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, precedence, window);
-                Map<String, Offending<Instant>> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, now);
-                SilverChecks checks = SilverCheckQueries.run(connection, pair, listings, window,
-                        config.checks().maxCloseDivergence());
+                Map<String, Offending<Instant>> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window,
+                        MissingMinuteRule.dueBy(now, config));
+                SilverChecks checks = SilverCheckQueries.run(connection, pair, listings, window, config.checks(), now);
                 connection.commit();
                 SilverReport report = new SilverReport(counts.candidates(), counts.inserted(), counts.updated(),
                         counts.candidates() - counts.inserted() - counts.updated(), missing, checks);

@@ -153,6 +153,7 @@ class KlineWorkerCliTest {
         assertThat(described.get("engine").get("roll_max_age_seconds").asLong()).isEqualTo(60);
         assertThat(described.get("checks").get("max_dead_letter_share").asDouble()).as("the default").isEqualTo(0.01);
         assertThat(described.get("checks").get("max_close_divergence").asDouble()).isEqualTo(0.02);
+        assertThat(described.get("checks").get("max_silver_lag_seconds").asLong()).isEqualTo(600);
         assertThat(described.get("worker_version").asText()).as("run from classes, not the jar").isEqualTo("development");
     }
 
@@ -418,7 +419,7 @@ class KlineWorkerCliTest {
     }
 
     @Test
-    void aSymbolThatFailsDoesNotStopTheOthersAndTheLaunchFailsNamingIt() throws Exception {
+    void aSymbolTheExchangeRefusesIsAFailedErrorCheckNotAFailedLaunchSoTheOthersAndSilverGoOn() throws Exception {
         // Binance's answer to a symbol it does not list: HTTP 400 with its error body, a permanent failure.
         com.sun.net.httpserver.HttpServer rest = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
@@ -435,21 +436,26 @@ class KlineWorkerCliTest {
             assertThat(run(env(), "--config", config.toString(), "ext-to-bronze", "--exchange", "binance", "--symbol", "BTCUSDT",
                     "--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T10:02:00Z")).as(err.toString()).isZero();
             Path messages = dir.resolve("messages");
+            List<String> checks = List.of("no_missing_minutes");
             Map<String, Object> extras = Map.of(
                     "window_start", "2026-11-24T10:00:00+00:00", "window_end", "2026-11-24T10:02:00+00:00",
-                    "streams", List.of(stream("bronze/binance_ethusdt_rest", "binance", "ETHUSDT", List.of()),
-                            stream("bronze/binance_btcusdt_rest", "binance", "BTCUSDT", List.of())));
+                    "streams", List.of(stream("bronze/binance_ethusdt_rest", "binance", "ETHUSDT", checks),
+                            stream("bronze/binance_btcusdt_rest", "binance", "BTCUSDT", checks)));
 
             int code = run(pipesEnv(messages, extras, List.of("bronze/binance_btcusdt_rest", "bronze/binance_ethusdt_rest")),
                     "--config", config.toString(), "bronze-rest");
 
-            assertThat(code).isEqualTo(FailureExitCodes.UPSTREAM);
+            assertThat(code).as(err.toString()).isZero();
             List<JsonNode> sent = messages(messages);
             assertThat(sent(sent, "report_asset_materialization")).extracting(m -> m.get("asset_key").asText())
-                    .containsExactly("bronze/binance_btcusdt_rest");
-            String failure = sent.get(sent.size() - 1).get("params").get("exception").get("message").asText();
-            assertThat(failure).startsWith("bronze-rest failed for 1 of 2 targets: binance/ETHUSDT: ").contains("400");
-            assertThat(err.toString()).contains("binance/ETHUSDT");
+                    .containsExactly("bronze/binance_ethusdt_rest", "bronze/binance_btcusdt_rest");
+            List<JsonNode> reported = sent(sent, "report_asset_check");
+            assertThat(reported).extracting(c -> c.get("asset_key").asText() + ":" + c.get("passed") + ":" + c.get("severity").asText())
+                    .containsExactly("bronze/binance_ethusdt_rest:false:ERROR", "bronze/binance_btcusdt_rest:true:WARN");
+            JsonNode eth = reported.get(0).get("metadata");
+            assertThat(eth.get("stopped_by").get("raw_value").asText()).contains("HTTP 400").contains("Invalid symbol.");
+            assertThat(eth.get("failed").get("raw_value").asLong()).isEqualTo(2);
+            assertThat(sent.get(sent.size() - 1).get("params").has("exception")).as("closed without a failure").isFalse();
         } finally {
             rest.stop(0);
         }

@@ -17,7 +17,7 @@ class BronzeRestReportTest {
         List<Instant> minutes = IntStream.range(0, 500).mapToObj(i -> t0.plusSeconds(60L * i)).toList();
 
         BronzeRestReport report = new BronzeRestReport(500, 0, 500, 1, 0, minutes, 0, Duration.ZERO, 0, 0,
-                Offending.none(), Offending.none(), new Offending<>(500, minutes));
+                Offending.none(), Offending.none(), new Offending<>(500, minutes), java.util.Optional.empty());
 
         assertThat(report.stillMissing()).isEqualTo(500);
         assertThat(report.stillMissingMinutes()).hasSize(BronzeRestReport.MINUTES_LISTED).startsWith(t0);

@@ -1,6 +1,13 @@
 package io.klinepipeline.workers.silver;
 
+import io.klinepipeline.config.ChecksConfig;
+import io.klinepipeline.config.EngineConfig;
+import io.klinepipeline.config.ExchangeConfig;
+import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.config.S3Config;
+import io.klinepipeline.config.StorageConfig;
 import io.klinepipeline.workers.db.Database;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -8,6 +15,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /** Bronze rows for the silver tests: one-minute rows with every column settable. */
 final class BronzeRows {
@@ -33,6 +41,10 @@ final class BronzeRows {
             return new Row(exchange, symbol, start, source, isFinal, ingestionTs, open, high, low, value, volume, quoteVolume, tradeCount, vwap);
         }
 
+        Row high(double value) {
+            return new Row(exchange, symbol, start, source, isFinal, ingestionTs, open, value, low, close, volume, quoteVolume, tradeCount, vwap);
+        }
+
         Row volume(double value) {
             return new Row(exchange, symbol, start, source, isFinal, ingestionTs, open, high, low, close, value, quoteVolume, tradeCount, vwap);
         }
@@ -43,6 +55,13 @@ final class BronzeRows {
     }
 
     private BronzeRows() {}
+
+    /** A pipeline.yaml's worth of settings for silver over these exchanges: defaults, local storage, no S3. */
+    static PipelineConfig config(Map<String, ExchangeConfig> exchanges) {
+        return new PipelineConfig(exchanges, new StorageConfig(Path.of("bronze"), Path.of("dead-letter"),
+                new S3Config(false, "kline-pipeline-bronze", "", null, "us-east-1", false)), null, EngineConfig.defaults(),
+                ChecksConfig.defaults());
+    }
 
     static void insert(Database database, Row... rows) throws SQLException {
         try (Connection c = database.connect();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.klinepipeline.config.CanonicalPair;
-import io.klinepipeline.config.ChecksConfig;
 import io.klinepipeline.config.ExchangeConfig;
 import io.klinepipeline.config.PairConfig;
 import io.klinepipeline.config.PipelineConfig;
@@ -52,15 +51,19 @@ class SilverChecksTest {
         return T0.plusSeconds(60L * n);
     }
 
-    /** Silver over the first {@code count} venues, closes bound by 2 % (the default). */
+    /** Silver over the first {@code count} venues, closes bound by 2 % (the default), window 10:00-10:10 at 10:10:30. */
     private SilverChecks run(int count) throws Exception {
+        return run(count, new TimeWindow(minute(0), minute(10)));
+    }
+
+    private SilverChecks run(int count, TimeWindow window) throws Exception {
         Map<String, ExchangeConfig> exchanges = new LinkedHashMap<>();
         VENUES.entrySet().stream().limit(count).forEach(v -> exchanges.put(v.getKey(), new ExchangeConfig(v.getKey(),
                 URI.create("wss://" + v.getKey() + ".example"), URI.create("https://" + v.getKey() + ".example"),
                 List.of(new PairConfig(v.getValue(), BTC_USDT)))));
-        PipelineConfig config = new PipelineConfig(exchanges, null, null, null, ChecksConfig.defaults());
+        PipelineConfig config = BronzeRows.config(exchanges);
         SilverReport report = new SilverJob(config, name -> SourcePrecedence.WEBSOCKET_FIRST, database,
-                Clock.fixed(minute(10).plusSeconds(30), ZoneOffset.UTC)).run(BTC_USDT, new TimeWindow(minute(0), minute(10)));
+                Clock.fixed(minute(10).plusSeconds(30), ZoneOffset.UTC)).run(BTC_USDT, window);
         return report.checks();
     }
 
@@ -131,6 +134,43 @@ class SilverChecksTest {
     }
 
     @Test
+    void aNanOrInfiniteValueIsInconsistentThoughPostgresSortsNanAboveEveryNumber() throws Exception {
+        BronzeRows.insert(database,
+                Row.final1m("binance", "BTCUSDT", minute(1), "websocket").high(Double.NaN),
+                Row.final1m("binance", "BTCUSDT", minute(2), "websocket").volume(Double.NaN),
+                Row.final1m("binance", "BTCUSDT", minute(3), "websocket").high(Double.POSITIVE_INFINITY),
+                Row.final1m("binance", "BTCUSDT", minute(4), "websocket"));
+
+        SilverChecks checks = run(1);
+
+        assertThat(checks.inconsistentRows().first()).extracting(SilverRow::intervalStart)
+                .containsExactly(minute(1), minute(2), minute(3));
+    }
+
+    @Test
+    void freshnessNamesTheVenuesWhoseNewestMinuteIsOlderThanTheBoundOrAbsent() throws Exception {
+        // At 10:10:30, bound 10 minutes: binance's newest minute ended 10:10, kraken's 10:01 (570 s
+        // ago), bybit's 10:00 (630 s ago, merged by an earlier run of the hour before), okx has none.
+        tenMinutes(1, Map.of());
+        BronzeRows.insert(database, Row.final1m("bybit", "BTCUSDT", minute(-1), "websocket"),
+                Row.final1m("kraken", "XBT/USDT", minute(0), "rest"));
+        run(4, new TimeWindow(minute(-60), minute(0)));
+
+        SilverChecks checks = run(4);
+
+        SilverFreshness freshness = checks.freshness();
+        assertThat(freshness.bound()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(freshness.newestEnd()).containsExactly(
+                Map.entry("binance", java.util.Optional.of(minute(10))),
+                Map.entry("bybit", java.util.Optional.of(minute(0))),
+                Map.entry("kraken", java.util.Optional.of(minute(1))),
+                Map.entry("okx", java.util.Optional.empty()));
+        assertThat(freshness.lag("bybit")).contains(java.time.Duration.ofSeconds(630));
+        // bybit's newest minute is older than any window this run merged: freshness is about the table, not the window.
+        assertThat(freshness.staleVenues()).containsExactly("bybit", "okx");
+    }
+
+    @Test
     void theListOfOffendersIsBoundedButTheCountIsNot() throws Exception {
         List<Row> rows = new ArrayList<>();
         for (int m = 0; m < 60; m++) {
@@ -139,7 +179,7 @@ class SilverChecksTest {
         BronzeRows.insert(database, rows.toArray(Row[]::new));
         Map<String, ExchangeConfig> exchanges = Map.of("binance", new ExchangeConfig("binance", URI.create("wss://b.example"),
                 URI.create("https://b.example"), List.of(new PairConfig("BTCUSDT", BTC_USDT))));
-        SilverReport report = new SilverJob(new PipelineConfig(exchanges, null, null, null, ChecksConfig.defaults()),
+        SilverReport report = new SilverJob(BronzeRows.config(exchanges),
                 name -> SourcePrecedence.WEBSOCKET_FIRST, database, Clock.fixed(minute(61), ZoneOffset.UTC))
                 .run(BTC_USDT, new TimeWindow(minute(0), minute(60)));
 

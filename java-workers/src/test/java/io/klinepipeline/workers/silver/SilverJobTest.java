@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.klinepipeline.config.CanonicalPair;
-import io.klinepipeline.config.ChecksConfig;
 import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.ExchangeConfig;
 import io.klinepipeline.config.PairConfig;
@@ -31,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 class SilverJobTest {
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
-    /** Inside minute 10: minutes 0-9 are over. */
-    private static final Instant NOW = minute(10).plusSeconds(30);
+    /** Inside minute 12: minutes 0-10 are over and due (a minute is due 65 s after it ends, once its capture's file finished). */
+    private static final Instant NOW = minute(12).plusSeconds(30);
     private static final CanonicalPair BTC_USDT = new CanonicalPair("BTC", "USDT");
     private static final CanonicalPair ETH_USDT = new CanonicalPair("ETH", "USDT");
 
@@ -49,7 +48,7 @@ class SilverJobTest {
                 List.of(new PairConfig("BTCUSDT", BTC_USDT), new PairConfig("ETHUSDT", ETH_USDT))));
         exchanges.put("kraken", new ExchangeConfig("kraken", URI.create("wss://ws.kraken.com/v2"),
                 URI.create("https://api.kraken.com"), List.of(new PairConfig("XBT/USDT", BTC_USDT))));
-        config = new PipelineConfig(exchanges, null, null, null, ChecksConfig.defaults());
+        config = BronzeRows.config(exchanges);
     }
 
     private static Instant minute(int n) {
@@ -215,13 +214,14 @@ class SilverJobTest {
                 Row.final1m("binance", "ETHUSDT", minute(2), "websocket"),             // another pair fills nothing
                 Row.final1m("kraken", "XBT/USDT", minute(0), "rest"),
                 Row.final1m("kraken", "XBT/USDT", minute(9), "websocket"));
-        // Window of 12 minutes: 10 and 11 are not over yet and never count as missing.
-        SilverReport report = run(BTC_USDT, new TimeWindow(minute(0), minute(12)));
+        // At 10:12:30: 10 ended 90 s ago and counts; 11 ended 30 s ago, in a file the engine may still
+        // be writing, and 12 is open: neither counts as missing yet.
+        SilverReport report = run(BTC_USDT, new TimeWindow(minute(0), minute(13)));
 
-        assertThat(report.missingMinutesByExchange()).containsExactly(Map.entry("binance", 2L), Map.entry("kraken", 8L));
+        assertThat(report.missingMinutesByExchange()).containsExactly(Map.entry("binance", 3L), Map.entry("kraken", 9L));
         assertThat(report.firstMissingMinutesByExchange()).as("which minutes, per venue").containsExactly(
-                Map.entry("binance", List.of("2026-11-24T10:02:00Z", "2026-11-24T10:03:00Z")),
-                Map.entry("kraken", List.of(1, 2, 3, 4, 5, 6, 7, 8).stream().map(m -> minute(m).toString()).toList()));
+                Map.entry("binance", List.of("2026-11-24T10:02:00Z", "2026-11-24T10:03:00Z", "2026-11-24T10:10:00Z")),
+                Map.entry("kraken", List.of(1, 2, 3, 4, 5, 6, 7, 8, 10).stream().map(m -> minute(m).toString()).toList()));
     }
 
     @Test
