@@ -13,6 +13,7 @@ from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import PipelineConfig
 from dagster_project.keys import (
     CROSS_VENUE_DIVERGENCE_CHECK,
+    NEWEST_MINUTE_FRESH_CHECK,
     NO_MISSING_MINUTES_CHECK,
     OHLC_CONSISTENT_CHECK,
     ONE_ROW_PER_KEY_CHECK,
@@ -121,7 +122,9 @@ def test_a_run_over_a_partition_range_passes_the_whole_range_as_one_window(
         tags={"dagster/asset_partition_range_start": "2026-11-24-10:00", "dagster/asset_partition_range_end": "2026-11-24-12:00"},
     )
 
-    silver_checks = [NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK]
+    silver_checks = [
+        NO_MISSING_MINUTES_CHECK, ONE_ROW_PER_KEY_CHECK, OHLC_CONSISTENT_CHECK, CROSS_VENUE_DIVERGENCE_CHECK, NEWEST_MINUTE_FRESH_CHECK
+    ]
     assert reported["partitions"] == ["2026-11-24-10:00", "2026-11-24-11:00", "2026-11-24-12:00"]
     assert reported["argv"][-1] == "silver"
     assert reported["extras"] == {
