@@ -71,7 +71,7 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("unfillable_minutes", minutes(report.unfillableMinutes()));
         m.put("failed", ofInt(report.failedMinutes().count()));
         m.put("failed_minutes", minutes(report.failedMinutes()));
-        report.stoppedBy().ifPresent(e -> m.put("stopped_by", MetadataValue.ofText(FailureExitCodes.describe(e))));
+        putStoppedBy(m, report);
         return m;
     }
 
@@ -89,8 +89,13 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
         m.put("still_missing_minutes", stillMissingMinutes(report));
-        report.stoppedBy().ifPresent(e -> m.put("stopped_by", MetadataValue.ofText(FailureExitCodes.describe(e))));
+        putStoppedBy(m, report);
         return m;
+    }
+
+    /** The refused request that stopped the fetch early, in the materialization and the check alike. */
+    private static void putStoppedBy(Map<String, MetadataValue> m, BronzeRestReport report) {
+        report.stoppedBy().ifPresent(e -> m.put("stopped_by", MetadataValue.ofText(FailureExitCodes.describe(e))));
     }
 
     private static MetadataValue stillMissingMinutes(BronzeRestReport report) {

@@ -98,13 +98,14 @@ final class SilverCommand extends WorkerCommand {
             newest.put(venue, end.map(Object::toString).orElse(null));
             lag.put(venue, freshness.lag(venue).map(Duration::toSeconds).orElse(null));
         });
+        List<String> stale = freshness.staleVenues();
         Map<String, MetadataValue> m = new LinkedHashMap<>();
         m.put("max_lag_seconds", ofInt(freshness.bound().toSeconds()));
         m.put("checked_at", MetadataValue.ofText(freshness.checkedAt().toString()));
-        m.put("stale_exchanges", MetadataValue.ofJson(freshness.staleVenues()));
+        m.put("stale_exchanges", MetadataValue.ofJson(stale));
         m.put("newest_minute_end_by_exchange", MetadataValue.ofJson(newest));
         m.put("lag_seconds_by_exchange", MetadataValue.ofJson(lag));
-        run.reportCheck(target, CheckNames.NEWEST_MINUTE_FRESH, freshness.staleVenues().isEmpty(), PipesCheckSeverity.ERROR, m);
+        run.reportCheck(target, CheckNames.NEWEST_MINUTE_FRESH, stale.isEmpty(), PipesCheckSeverity.ERROR, m);
     }
 
     private static Map<String, Object> rowJson(SilverRow r) {

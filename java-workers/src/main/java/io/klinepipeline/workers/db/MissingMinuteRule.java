@@ -2,6 +2,7 @@ package io.klinepipeline.workers.db;
 
 import static org.jooq.impl.DSL.notExists;
 import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.val;
 
 import io.klinepipeline.config.PipelineConfig;
 import java.time.Duration;
@@ -9,12 +10,13 @@ import java.time.Instant;
 import java.util.function.BiFunction;
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.impl.SQLDataType;
 
 /**
  * The one rule for a missing minute, shared by bronze-rest (what to fetch) and silver (what is
  * still missing): no final bronze row from any source, and not known to be empty (bronze-rest asked
- * the exchange and it had no candle: an empty minute is not a missing one). Which minutes are due
- * ({@link #dueBy}) the callers pass in.
+ * the exchange and it had no candle: an empty minute is not a missing one), among the minutes that
+ * are due ({@link #isDue}: over, and past the time the capture's file would have brought them).
  */
 public final class MissingMinuteRule {
     public static final int MINUTE_SECONDS = 60;
@@ -37,6 +39,14 @@ public final class MissingMinuteRule {
     public static Instant dueBy(Instant now, PipelineConfig config) {
         Duration lag = config.engine().rollMaxAge().plus(CLOSE_LATENCY);
         return now.minus(config.storage().s3().enabled() ? lag.plus(UPLOAD_MARGIN) : lag);
+    }
+
+    /**
+     * The minute is due at {@code dueBy}: it ended by then ({@link #dueBy}), so neither the still-open
+     * minute nor one whose capture file may still be open counts.
+     */
+    public static Condition isDue(Field<Instant> minute, Instant dueBy) {
+        return minute.le(val(dueBy.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT));
     }
 
     /**

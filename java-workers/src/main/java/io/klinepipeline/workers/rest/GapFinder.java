@@ -35,8 +35,7 @@ final class GapFinder {
         Field<Instant> minute = field(name("m", "minute"), SQLDataType.INSTANT);
         return dsl.select(minute)
                 .from(minutes)
-                // interval_end <= dueBy: the still-open minute, and one whose file may still be open, are not missing yet.
-                .where(minute.le(val(dueBy.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
+                .where(MissingMinuteRule.isDue(minute, dueBy))
                 .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(s.eq(symbol))))
                 .orderBy(minute)
                 .fetch(minute);

@@ -36,8 +36,11 @@ final class MissingMinutes {
 
     private MissingMinutes() {}
 
-    /** Every listed exchange, in listing order, with its count (0 included) and its first missing minutes. */
-    /** @param dueBy the latest minute end that counts ({@link MissingMinuteRule#dueBy}) */
+    /**
+     * Every listed exchange, in listing order, with its count (0 included) and its first missing minutes.
+     *
+     * @param dueBy the latest minute end that counts ({@link MissingMinuteRule#dueBy})
+     */
     static Map<String, Offending<Instant>> byExchange(DSLContext dsl, List<Listing> listings, TimeWindow window, Instant dueBy) {
         Map<String, Offending<Instant>> out = new LinkedHashMap<>();
         listings.forEach(l -> out.put(l.exchange(), Offending.none()));
@@ -58,8 +61,7 @@ final class MissingMinutes {
         for (Record3<String, Integer, String[]> r : dsl.select(exchange, DSL.count(), first)
                 .from(exchanges)
                 .crossJoin(minutes)
-                // interval_end <= dueBy: the still-open minute, and one whose file may still be open, are not missing yet.
-                .where(minute.le(val(dueBy.minusSeconds(MINUTE_SECONDS), SQLDataType.INSTANT)))
+                .where(MissingMinuteRule.isDue(minute, dueBy))
                 .and(MissingMinuteRule.isMissing(minute, (e, s) -> e.eq(exchange).and(row(e, s).in(listing))))
                 .groupBy(exchange)
                 .fetch()) {
