@@ -10,6 +10,14 @@ names it reads; this sensor only compares fingerprints with its cursor. The cost
 The cursor maps every listed window to its fingerprint, so a file uploaded late (an S3 outage) for
 an hour loaded long ago still changes that hour's fingerprint and reloads it; it holds one entry
 per exchange and window of the last LOOKBACK_HOURS, so it stays small.
+
+Runs go one at a time and take longer than a tick, so most new objects arrive while a run of their
+hour is still waiting. A run that has not begun executing (NOT_STARTED, QUEUED, STARTING) lists its
+hour's finished objects when its steps run, after this tick's listing, so it covers the new objects
+of the exchanges it was tagged with (`kline/exchanges`); the sensor requests a run for the other
+exchanges only, and none when all are covered. A STARTED run may have read its files already and
+covers nothing. That costs one query of the run storage per tick with new objects, and the cursor
+advances over covered windows all the same.
 """
 
 from __future__ import annotations
@@ -21,9 +29,12 @@ from pathlib import Path
 
 from dagster import (
     AssetKey,
+    DagsterInstance,
+    DagsterRunStatus,
     DefaultSensorStatus,
     HourlyPartitionsDefinition,
     RunRequest,
+    RunsFilter,
     SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
@@ -42,6 +53,15 @@ LOOKBACK_HOURS = 24
 # Bounds a hung JVM or S3 listing, not a slow one.
 _LIST_TIMEOUT_SECONDS = 120
 _CURSOR_VERSION = 1
+# The exchanges whose assets a sensor run selects, comma-separated.
+EXCHANGES_TAG = "kline/exchanges"
+# Dagster's tag for a run's partition key (dagster._core.storage.tags.PARTITION_NAME_TAG, not exported).
+_PARTITION_TAG = "dagster/partition"
+# Created, queued, or launched with no step executed yet: each reads its inputs later than this tick.
+_PENDING_STATUSES = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.QUEUED, DagsterRunStatus.STARTING]
+# The sensor leaves at most one pending run per exchange and hour, so this is far above what it
+# queues itself; pending runs past it are not counted, and their hours are requested as before.
+_PENDING_RUNS_LIMIT = 200
 
 
 class ListFinishedError(RuntimeError):
@@ -84,6 +104,21 @@ def _encode(windows: list[WindowInput]) -> str:
     return json.dumps({"v": _CURSOR_VERSION, "windows": {w.cursor_key: w.fingerprint for w in windows}}, sort_keys=True)
 
 
+def _pending_exchanges(instance: DagsterInstance, partition_keys: list[str]) -> dict[str, set[str]]:
+    """Per partition key, the exchanges that a run of the job not yet executing will load."""
+    runs = instance.get_runs(
+        filters=RunsFilter(job_name=PIPELINE_JOB_NAME, statuses=_PENDING_STATUSES, tags={_PARTITION_TAG: partition_keys}),
+        limit=_PENDING_RUNS_LIMIT,
+    )
+    pending: dict[str, set[str]] = {}
+    for run in runs:
+        # Runs without the tag (the schedule's, the UI's) are not counted: what they select is not read here.
+        exchanges = run.tags.get(EXCHANGES_TAG)
+        if exchanges:
+            pending.setdefault(run.tags[_PARTITION_TAG], set()).update(exchanges.split(","))
+    return pending
+
+
 def _exchange_assets(config: PipelineConfig, exchange: str) -> list[AssetKey]:
     """The exchange's bronze assets (ws and rest, every pair: REST fills the pairs that went quiet
     too) and the silver assets of its pairs."""
@@ -113,6 +148,13 @@ def build_freshness_sensor(config: PipelineConfig, partitions_def: HourlyPartiti
             # Hours before partitions.start are not partitions; they are remembered all the same.
             if seen.get(window.cursor_key) != window.fingerprint and partitions_def.has_partition_key(key):
                 changed.setdefault(key, []).append(window)
+        # Queried after the listing: a run still pending now reads its files after every object listed.
+        pending = _pending_exchanges(context.instance, sorted(changed)) if changed else {}
+        uncovered = {
+            key: remaining
+            for key, windows in changed.items()
+            if (remaining := [w for w in windows if w.exchange not in pending.get(key, set())])
+        }
         # One run per hour, over every exchange with new objects in it: each run costs a Python run
         # worker and a few JVM launches, so runs per exchange would multiply that on a 2-vCPU VM.
         requests = [
@@ -121,12 +163,17 @@ def build_freshness_sensor(config: PipelineConfig, partitions_def: HourlyPartiti
                 run_key=f"{key}|" + ",".join(f"{w.exchange}:{w.fingerprint}" for w in windows),
                 partition_key=key,
                 asset_selection=list(dict.fromkeys(k for w in windows for k in _exchange_assets(config, w.exchange))),
-                tags={"kline/exchanges": ",".join(w.exchange for w in windows)},
+                tags={EXCHANGES_TAG: ",".join(w.exchange for w in windows)},
             )
             # Newest hour first: after a restart with an empty cursor, the hour under way is not queued behind a day of reloads.
-            for key, windows in sorted(changed.items(), reverse=True)
+            for key, windows in sorted(uncovered.items(), reverse=True)
         ]
-        context.log.info(f"{len(listed)} windows listed, {len(requests)} with new objects")
+        new_windows = sum(len(windows) for windows in changed.values())
+        covered = new_windows - sum(len(windows) for windows in uncovered.values())
+        context.log.info(
+            f"{len(listed)} windows listed, {new_windows} with new objects, {covered} of them skipped as covered"
+            f" by a run not started yet; {len(requests)} runs requested"
+        )
         return SensorResult(run_requests=requests, cursor=_encode(listed))
 
     return _fresh
