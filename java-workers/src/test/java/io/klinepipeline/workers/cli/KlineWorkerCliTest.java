@@ -462,6 +462,43 @@ class KlineWorkerCliTest {
     }
 
     @Test
+    void aTargetTheDatabaseRefusesFailsTheLaunchNamingItAfterTheOthersAreLoadedAndReported() throws Exception {
+        configureTwoPairs("http://127.0.0.1:1");
+        writeTwoClosedMinutes("ETHUSDT");
+        // A real refusal from PostgreSQL, raised inside ETHUSDT's COPY only (e.g. a full tablespace or a
+        // constraint added by hand): the BTCUSDT window commits on its own and stays.
+        try (Connection c = database.connect()) {
+            c.createStatement().execute("""
+                    CREATE FUNCTION bronze.refuse_eth() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                      IF NEW.symbol = 'ETHUSDT' THEN RAISE EXCEPTION 'no room for %', NEW.symbol; END IF;
+                      RETURN NEW;
+                    END $$;
+                    CREATE TRIGGER refuse_eth BEFORE INSERT ON bronze.bronze_ohclv_native
+                      FOR EACH ROW EXECUTE FUNCTION bronze.refuse_eth();
+                    """);
+        }
+        Path messages = dir.resolve("messages");
+        Map<String, Object> extras = Map.of("streams", List.of(stream("bronze/binance_ethusdt_ws", "binance", "ETHUSDT", List.of()),
+                stream("bronze/binance_btcusdt_ws", "binance", "BTCUSDT", List.of())));
+
+        int code = run(pipesEnv(messages, extras, List.of("bronze/binance_btcusdt_ws", "bronze/binance_ethusdt_ws")),
+                "--config", config.toString(), "ext-to-bronze");
+
+        assertThat(code).isEqualTo(FailureExitCodes.DATABASE);
+        assertThat(err.toString()).contains("ext-to-bronze failed for 1 of 2 targets: binance/ETHUSDT: ").contains("no room for ETHUSDT");
+        assertThat(bronzeRows()).as("BTCUSDT's two minutes").isEqualTo(2);
+        List<JsonNode> sent = messages(messages);
+        assertThat(sent(sent, "report_asset_materialization")).extracting(m -> m.get("asset_key").asText())
+                .containsExactly("bronze/binance_btcusdt_ws");
+        assertThat(sent(sent, "log")).extracting(l -> l.get("message").asText())
+                .anyMatch(m -> m.startsWith("ext-to-bronze binance/ETHUSDT failed: ") && m.contains("no room for ETHUSDT"));
+        JsonNode closed = sent.get(sent.size() - 1);
+        assertThat(closed.get("method").asText()).isEqualTo("closed");
+        assertThat(closed.get("params").get("exception").get("message").asText()).contains("binance/ETHUSDT");
+    }
+
+    @Test
     void aBatchNamingAnUnconfiguredSymbolFailsBeforeLoadingAnything() throws Exception {
         Path messages = dir.resolve("messages");
         Map<String, Object> extras = Map.of("streams", List.of(stream("bronze/binance_btcusdt_ws", "binance", "BTCUSDT", List.of()),
