@@ -11,13 +11,14 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo db migrate engine clean
+.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
 	@echo "make test   - every test, Java (JUnit) and Python (pytest), against a real local PostgreSQL"
 	@echo "make test-pipes-conformance - Dagster's Pipes conformance suite against the Java Pipes client"
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
+	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
@@ -69,6 +70,10 @@ run: build venv
 
 demo: build venv
 	scripts/demo.sh
+
+# A measurement, not a test: wall-clock time on this machine (the micro-batch pytest asserts the path works).
+freshness: build venv
+	$(VENV)/bin/python scripts/measure-freshness.py
 
 clean:
 	$(MVN) -q clean

@@ -7,6 +7,10 @@
 # from their REST APIs. Everything lives in .demo/ and in the databases kline_demo and
 # kline_demo_dagster, apart from `make run`'s. Ctrl-C stops everything.
 #
+# Overrides (scripts/measure-freshness.py runs a demo of its own with them): KLINE_DEMO_DIR,
+# KLINE_DEMO_BASE_PORT (venues on base..base+4, admin on base+99), KLINE_DEMO_DATABASE_URL,
+# KLINE_DEMO_DAGSTER_DATABASE_URL, DAGSTER_PORT, KLINE_DEMO_GAP=off.
+#
 #   scripts/demo.sh [--config-only]    (--config-only: write .demo/pipeline.yaml and stop; tests use it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,17 +78,19 @@ echo "exchange simulator up (pid $simulator_pid; venues on ports $base_port-$((b
 
 write_config
 
-# The gap: minutes +3..+5 from now, on Binance and Kraken.
+# The gap: minutes +3..+5 from now, on Binance and Kraken (KLINE_DEMO_GAP=off leaves it out).
 now=$(date -u +%s)
-gap_from="$(date -u -d "@$(( (now / 60 + 3) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)"
-gap_to="$(date -u -d "@$(( (now / 60 + 6) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)"
-for venue in binance kraken; do
-  curl -sf -X POST "$admin/venues/$venue/faults?gap_from=$gap_from&gap_to=$gap_to" >/dev/null
-done
-echo "binance and kraken will send nothing for the minutes $gap_from .. $gap_to (exclusive); REST heals them"
+if [[ "${KLINE_DEMO_GAP:-on}" != "off" ]]; then
+  gap_from="$(date -u -d "@$(( (now / 60 + 3) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)"
+  gap_to="$(date -u -d "@$(( (now / 60 + 6) * 60 ))" +%Y-%m-%dT%H:%M:%SZ)"
+  for venue in binance kraken; do
+    curl -sf -X POST "$admin/venues/$venue/faults?gap_from=$gap_from&gap_to=$gap_to" >/dev/null
+  done
+  echo "binance and kraken will send nothing for the minutes $gap_from .. $gap_to (exclusive); REST heals them"
+fi
 
 KLINE_DATABASE_URL="${KLINE_DEMO_DATABASE_URL:-$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo)}"
-KLINE_DAGSTER_DATABASE_URL="$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo_dagster)"
+KLINE_DAGSTER_DATABASE_URL="${KLINE_DEMO_DAGSTER_DATABASE_URL:-$(env -u KLINE_DATABASE_URL scripts/ensure-postgres.sh --database kline_demo_dagster)}"
 export KLINE_DATABASE_URL KLINE_DAGSTER_DATABASE_URL KLINE_PIPELINE_CONFIG="$demo/pipeline.yaml" \
   KLINE_RUN_DIR="$demo" DAGSTER_HOME="$demo/dagster_home"
 scripts/run.sh

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""How long a finished minute takes to reach silver, end to end, with nothing launched by hand.
+
+Runs `make demo` of its own (scripts/demo.sh: the exchange simulator in real time, the engine on
+five venues x two pairs, `dagster dev` with `make run`'s sensor, schedule and instance settings) on
+its own ports, directory and freshly created databases, and polls silver.fact_ohlcv every
+POLL_SECONDS. A minute's lag is the time from its end (interval_end) to the first poll that sees
+its row. Minutes ending before --warmup seconds after the start are not counted (the engine, the
+sensor and the first run are starting); minutes ending in the last --bound seconds have not had
+their chance yet and are not counted either.
+
+  .venv/bin/python scripts/measure-freshness.py [--duration 600] [--bound 300] [--no-gap]
+                                                 [--until-each-stream N] [--json FILE] [--keep-dir]
+
+Prints the lags per venue (median, 90th percentile, worst), the websocket and REST-healed minutes
+apart, and exits 1 when a counted minute took longer than --bound or never arrived (0 otherwise,
+2 when the demo could not be run). With --until-each-stream N it stops as soon as every
+venue/pair has N counted minutes in silver (or at --duration) and reports the same way; the
+pytest of the micro-batch path uses that. `make freshness` runs it with the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+POLL_SECONDS = 2.0
+STOP_TIMEOUT_SECONDS = 60
+VENUES = ("binance", "coinbase", "kraken", "bybit", "okx")
+
+
+@dataclass
+class Observation:
+    """First time each silver row was seen, keyed by (exchange, symbol, interval_end epoch)."""
+
+    started: float
+    first_seen: dict[tuple[str, str, float], tuple[float, str]] = field(default_factory=dict)
+
+    def poll(self, connection) -> None:
+        now = time.time()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT exchange, symbol, extract(epoch FROM interval_end)::float8, source FROM silver.fact_ohlcv"
+                " WHERE interval_end > to_timestamp(%s)",
+                (self.started,),
+            )
+            for exchange, symbol, end, source in cursor.fetchall():
+                self.first_seen.setdefault((exchange, symbol, end), (now, source))
+
+    def counted(self, warmup: float, until: float) -> dict[tuple[str, str, float], tuple[float, str]]:
+        return {k: v for k, v in self.first_seen.items() if self.started + warmup <= k[2] <= until}
+
+
+def _server_url() -> str:
+    url = os.environ.get("KLINE_DATABASE_URL")
+    if url:
+        return url
+    env = {k: v for k, v in os.environ.items() if k != "KLINE_DATABASE_URL"}
+    return subprocess.run([str(ROOT / "scripts" / "ensure-postgres.sh")], check=True, capture_output=True, text=True,
+                          env=env).stdout.strip()
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _fresh_database(server: str, name: str) -> str:
+    """Drops and creates `name` on the server: a measurement starts from an empty warehouse."""
+    admin = psycopg2.connect(server)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return _with_database(server, name)
+
+
+def _lag_summary(lags: list[float]) -> str:
+    if not lags:
+        return "none"
+    ordered = sorted(lags)
+    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    return f"{len(lags)} minutes: median {statistics.median(ordered):.0f} s, p90 {p90:.0f} s, worst {ordered[-1]:.0f} s"
+
+
+def _expected_ends(started: float, warmup: float, until: float) -> list[float]:
+    first = (int(started + warmup) // 60 + (0 if (started + warmup) % 60 == 0 else 1)) * 60
+    return [float(end) for end in range(first, int(until) + 1, 60)]
+
+
+def report(obs: Observation, streams: set[tuple[str, str]], warmup: float, until: float, bound: float) -> dict:
+    """Per venue and source, the lags of the counted minutes; late and missing ones by name."""
+    counted = obs.counted(warmup, until)
+    result: dict = {"bound_seconds": bound, "warmup_seconds": warmup, "venues": {}, "late": [], "missing": []}
+    for venue in VENUES:
+        by_source: dict[str, list[float]] = {}
+        for (exchange, _symbol, end), (seen, source) in counted.items():
+            if exchange == venue:
+                by_source.setdefault(source, []).append(seen - end)
+        all_lags = [lag for lags in by_source.values() for lag in lags]
+        result["venues"][venue] = {
+            "all": _lag_summary(all_lags),
+            "by_source": {source: _lag_summary(lags) for source, lags in sorted(by_source.items())},
+            "minutes_by_source": {source: len(lags) for source, lags in sorted(by_source.items())},
+            "max_lag_seconds": max(all_lags, default=None),
+        }
+    for (exchange, symbol, end), (seen, source) in sorted(counted.items()):
+        if seen - end > bound:
+            result["late"].append(f"{exchange}/{symbol} minute ending {time.strftime('%H:%M', time.gmtime(end))}: "
+                                  f"{seen - end:.0f} s ({source})")
+    # Only minutes that had their full chance: ended at least `bound` before the last poll.
+    for end in _expected_ends(obs.started, warmup, until):
+        for exchange, symbol in sorted(streams):
+            if (exchange, symbol, end) not in counted:
+                result["missing"].append(f"{exchange}/{symbol} minute ending {time.strftime('%H:%M', time.gmtime(end))}")
+    all_lags = [seen - end for (_e, _s, end), (seen, _src) in counted.items()]
+    result["all"] = _lag_summary(all_lags)
+    result["counted_minutes"] = len(counted)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=600, help="seconds of observation (default 600)")
+    parser.add_argument("--bound", type=float, default=300, help="the freshness bound in seconds (default 300)")
+    parser.add_argument("--warmup", type=float, default=90, help="minutes ending earlier than this after the start are not counted (default 90)")
+    parser.add_argument("--no-gap", action="store_true", help="without the demo's three silent minutes on Binance and Kraken")
+    parser.add_argument("--until-each-stream", type=int, default=0, metavar="N",
+                        help="stop once every venue/pair has N counted minutes in silver")
+    parser.add_argument("--base-port", type=int, default=18300, help="the simulator's first venue port (default 18300)")
+    parser.add_argument("--dagster-port", type=int, default=3300, help="dagster dev's port (default 3300)")
+    parser.add_argument("--database-prefix", default="kline_freshness", help="databases <prefix> and <prefix>_dagster are recreated")
+    parser.add_argument("--dir", type=Path, help="the demo's directory (default: a new temporary one)")
+    parser.add_argument("--keep-dir", action="store_true", help="keep the demo's directory (logs, bronze files)")
+    parser.add_argument("--json", type=Path, help="also write the report as JSON here")
+    args = parser.parse_args()
+
+    server = _server_url()
+    pipeline_url = _fresh_database(server, args.database_prefix)
+    dagster_url = _fresh_database(server, args.database_prefix + "_dagster")
+    demo_dir = args.dir or Path(tempfile.mkdtemp(prefix="kline-freshness-"))
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "KLINE_DEMO_DIR": str(demo_dir),
+        "KLINE_DEMO_BASE_PORT": str(args.base_port),
+        "KLINE_DEMO_DATABASE_URL": pipeline_url,
+        "KLINE_DEMO_DAGSTER_DATABASE_URL": dagster_url,
+        "DAGSTER_PORT": str(args.dagster_port),
+        "KLINE_DEMO_GAP": "off" if args.no_gap else "on",
+    }
+    streams = set(_demo_streams())
+    log_path = demo_dir / "demo.log"
+    print(f"measure-freshness: demo in {demo_dir} (log {log_path}), databases {args.database_prefix}[_dagster]", flush=True)
+    started = time.time()
+    with open(log_path, "ab") as log:
+        # A session of its own: Ctrl-C (SIGINT) reaches demo.sh, dagster dev and its children as in a terminal.
+        demo = subprocess.Popen([str(ROOT / "scripts" / "demo.sh")], cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    obs = Observation(started)
+    connection = None
+    try:
+        while time.time() - started < args.duration:
+            if demo.poll() is not None:
+                print(f"measure-freshness: the demo exited with {demo.returncode}; see {log_path}", file=sys.stderr)
+                return 2
+            time.sleep(POLL_SECONDS)
+            try:
+                connection = connection or psycopg2.connect(pipeline_url)
+                connection.autocommit = True
+                obs.poll(connection)
+            except psycopg2.Error:
+                # Before the migrations the table does not exist yet.
+                connection = None
+            if args.until_each_stream and _each_stream_has(obs, streams, args.warmup, args.until_each_stream):
+                break
+    finally:
+        last_poll = time.time()
+        if connection is not None:
+            connection.close()
+        _stop(demo)
+    # In --until mode every counted minute is in: nothing is missing, and late is judged per minute.
+    until = last_poll - (0 if args.until_each_stream else args.bound)
+    result = report(obs, streams, args.warmup, until, args.bound)
+    if args.until_each_stream:
+        result["missing"] = [] if _each_stream_has(obs, streams, args.warmup, args.until_each_stream) else [
+            f"{e}/{s}: fewer than {args.until_each_stream} minutes in {args.duration:.0f} s" for e, s in sorted(streams)
+            if _stream_count(obs, (e, s), args.warmup) < args.until_each_stream]
+    result["observed_seconds"] = round(last_poll - started)
+    _print(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    if not args.keep_dir and args.dir is None:
+        subprocess.run(["rm", "-rf", str(demo_dir)], check=False)
+    return 1 if result["late"] or result["missing"] else 0
+
+
+def _demo_streams() -> list[tuple[str, str]]:
+    """(exchange, canonical symbol) of the demo's pairs: its config as demo.sh writes it, as the worker reads it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run([str(ROOT / "scripts" / "demo.sh"), "--config-only"], check=True, capture_output=True,
+                       env={**os.environ, "KLINE_DEMO_DIR": scratch})
+        described = json.loads(subprocess.run([str(ROOT / "bin" / "kline-worker"), "--config", f"{scratch}/pipeline.yaml",
+                                               "describe"], check=True, capture_output=True, text=True).stdout)
+    return [(e["name"], p["canonical"]) for e in described["exchanges"] for p in e["pairs"]]
+
+
+def _stream_count(obs: Observation, stream: tuple[str, str], warmup: float) -> int:
+    return sum(1 for (e, s, end) in obs.first_seen if (e, s) == stream and end >= obs.started + warmup)
+
+
+def _each_stream_has(obs: Observation, streams: set[tuple[str, str]], warmup: float, n: int) -> bool:
+    return all(_stream_count(obs, stream, warmup) >= n for stream in streams)
+
+
+def _stop(demo: subprocess.Popen) -> None:
+    if demo.poll() is None:
+        os.killpg(demo.pid, signal.SIGINT)
+        try:
+            demo.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+    # dagster dev's children may outlive it by a moment; the session is ours alone.
+    try:
+        os.killpg(demo.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _print(result: dict) -> None:
+    print(f"freshness over {result['observed_seconds']} s, bound {result['bound_seconds']:.0f} s, "
+          f"{result['counted_minutes']} minutes counted: {result['all']}")
+    for venue, lags in result["venues"].items():
+        sources = "; ".join(f"{k} {v}" for k, v in lags["by_source"].items())
+        print(f"  {venue:9} {lags['all']}" + (f"  ({sources})" if sources else ""))
+    for line in result["late"]:
+        print(f"  LATE    {line}")
+    for line in result["missing"]:
+        print(f"  MISSING {line}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
