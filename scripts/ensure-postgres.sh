@@ -5,7 +5,7 @@
 #
 # - KLINE_DATABASE_URL set: print it as it is (nothing is installed, started or created).
 # - otherwise: install Debian's PostgreSQL when absent, start the local cluster when it is down,
-#   create the role `kline` (password `kline`) and the database NAME owned by it, and print
+#   create the role `kline` (password `kline`, CREATEDB CREATEROLE) and the database NAME owned by it, and print
 #   postgresql://kline:kline@127.0.0.1:<port>/NAME
 # Everything it does is idempotent; messages go to stderr.
 set -euo pipefail
@@ -61,12 +61,16 @@ for _ in $(seq 1 30); do
 done
 pg_isready -q -h 127.0.0.1 -p "$CLUSTER_PORT" || { log "PostgreSQL did not become ready on port $CLUSTER_PORT"; exit 1; }
 
-# The role may create databases: the tests give every test class a database of its own.
+# The role may create databases (the tests give every test class a database of its own) and roles
+# (a test runs the pipeline as a role that owns nothing but the pipeline's schemas). It is the local
+# development and test server's role; production's is created by scripts/create-pipeline-role.sql.
 as_postgres psql -q -p "$CLUSTER_PORT" -d postgres -v ON_ERROR_STOP=1 >&2 <<'SQL'
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kline') THEN
-    CREATE ROLE kline LOGIN PASSWORD 'kline' CREATEDB;
+    CREATE ROLE kline LOGIN PASSWORD 'kline' CREATEDB CREATEROLE;
+  ELSIF NOT (SELECT rolcreaterole FROM pg_roles WHERE rolname = 'kline') THEN
+    ALTER ROLE kline CREATEROLE;
   END IF;
 END
 $$;

@@ -1,10 +1,23 @@
 package io.klinepipeline.workers.db;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
-/** Applies the schema in sql/ (packaged in the jar as db/migration) with Flyway. */
+/**
+ * Applies the schema in sql/ (packaged in the jar as db/migration) with Flyway.
+ *
+ * <p>Flyway's history table lives in {@code bronze}, a schema the pipeline owns, not in
+ * {@code public}: the workers' database role then needs to own nothing but {@code bronze} and
+ * {@code silver} (PostgreSQL 15 lets no other role create in {@code public}). Databases migrated
+ * before that keep their history: it is moved from {@code public} on the first run.
+ */
 public final class Migrations {
+    static final String HISTORY_SCHEMA = "bronze";
+    private static final String HISTORY_TABLE = "flyway_schema_history";
+
     private final Database database;
 
     public Migrations(Database database) {
@@ -13,13 +26,34 @@ public final class Migrations {
 
     /** Applies pending migrations; returns how many were applied. Safe to run concurrently: Flyway locks. */
     public int apply() {
+        moveLegacyHistory();
         DatabaseUrl url = database.url();
         MigrateResult result = Flyway.configure()
                 .dataSource(url.jdbcUrl(), url.user(), url.password())
                 .locations("classpath:db/migration")
+                .schemas(HISTORY_SCHEMA, "silver")
+                .table(HISTORY_TABLE)
                 .connectRetries(3)
                 .load()
                 .migrate();
         return result.migrationsExecuted;
+    }
+
+    /**
+     * public.flyway_schema_history (where databases migrated before kept it) → bronze, once. One
+     * statement under a transaction-scoped advisory lock, so two workers starting together cannot both try.
+     */
+    private void moveLegacyHistory() {
+        String legacy = "public." + HISTORY_TABLE;
+        String moved = HISTORY_SCHEMA + "." + HISTORY_TABLE;
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('kline-pipeline migrations'));"
+                    + " IF to_regclass('" + legacy + "') IS NOT NULL AND to_regclass('" + moved + "') IS NULL"
+                    + " AND to_regnamespace('" + HISTORY_SCHEMA + "') IS NOT NULL THEN"
+                    + " ALTER TABLE " + legacy + " SET SCHEMA " + HISTORY_SCHEMA + "; END IF; END $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot move Flyway's history table from public to " + HISTORY_SCHEMA + ": "
+                    + e.getMessage(), e);
+        }
     }
 }

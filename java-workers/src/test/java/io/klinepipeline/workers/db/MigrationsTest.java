@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 class MigrationsTest {
@@ -26,7 +27,32 @@ class MigrationsTest {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
-            assertThat(tables).contains("bronze.bronze_ohclv_native", "bronze.rest_checked_minutes", "silver.fact_ohlcv");
+            assertThat(tables).contains("bronze.bronze_ohclv_native", "bronze.rest_checked_minutes", "silver.fact_ohlcv",
+                    "bronze.flyway_schema_history");
+        }
+    }
+
+    @Test
+    void keepsFlywaysHistoryInBronzeAndMovesItThereFromPublicWhereAnOlderVersionPutIt() throws Exception {
+        Database database = TestDatabases.fresh();
+        DatabaseUrl url = database.url();
+        // What the worker did before: Flyway's defaults, so the history table in public.
+        Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
+                .load().migrate();
+        assertThat(regclass(database, "public.flyway_schema_history")).isTrue();
+
+        assertThat(new Migrations(database).apply()).as("nothing re-applied: the history moved with its rows").isZero();
+
+        assertThat(regclass(database, "public.flyway_schema_history")).isFalse();
+        assertThat(regclass(database, "bronze.flyway_schema_history")).isTrue();
+        assertThat(new Migrations(database).apply()).isZero();
+    }
+
+    private static boolean regclass(Database database, String name) throws Exception {
+        try (Connection c = database.connect();
+                ResultSet rs = c.createStatement().executeQuery("SELECT to_regclass('" + name + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 
