@@ -11,7 +11,7 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness db migrate engine clean
+.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness chaos db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-pipes-conformance - Dagster's Pipes conformance suite against the Java Pipes client"
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
+	@echo "make chaos  - the fault-injection suite at a larger scale (KLINE_CHAOS_SCALE, default 10), then its table (chaos-table.md)"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
@@ -74,6 +75,16 @@ demo: build venv
 # A measurement, not a test: wall-clock time on this machine (the micro-batch pytest asserts the path works).
 freshness: build venv
 	$(VENV)/bin/python scripts/measure-freshness.py
+
+# The tests tagged chaos (JUnit) and marked chaos (pytest), each trial count times KLINE_CHAOS_SCALE;
+# make test runs the same tests at scale 1. The table is printed and kept in chaos-table.md.
+chaos: tools venv
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	export KLINE_CHAOS_SCALE="$${KLINE_CHAOS_SCALE:-10}"; \
+	rm -rf */target/chaos; \
+	$(MVN) package -Dgroups=chaos -Dsurefire.failIfNoSpecifiedTests=false; \
+	$(VENV)/bin/pytest -q -p no:cacheprovider -m chaos; \
+	$(VENV)/bin/python scripts/chaos-table.py --out chaos-table.md
 
 clean:
 	$(MVN) -q clean
