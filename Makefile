@@ -11,7 +11,7 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness db migrate engine clean
+.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness fuzz db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-pipes-conformance - Dagster's Pipes conformance suite against the Java Pipes client"
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
+	@echo "make fuzz   - the parser and JSONL fuzz tests only, FUZZ_SCALE (50) times make test's tries (~15 min); KLINE_FUZZ_SEED=n replays a failure"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
@@ -74,6 +75,13 @@ demo: build venv
 # A measurement, not a test: wall-clock time on this machine (the micro-batch pytest asserts the path works).
 freshness: build venv
 	$(VENV)/bin/python scripts/measure-freshness.py
+
+# The fuzz tests (JUnit tag "fuzz") at FUZZ_SCALE times their make test tries; rows land in target/chaos.
+FUZZ_SCALE ?= 50
+fuzz: tools
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	$(MVN) -q install -DskipTests; \
+	KLINE_CHAOS_SCALE=$(FUZZ_SCALE) $(MVN) -pl kline-core,java-workers test -Dgroups=fuzz -Dsurefire.failIfNoSpecifiedTests=false
 
 clean:
 	$(MVN) -q clean

@@ -4,9 +4,10 @@ import java.util.SplittableRandom;
 
 /**
  * How much a fuzz test generates, and from which seed: {@code base} tries per target in
- * {@code make test}, that many times {@link ChaosRow#scale()} under {@code make chaos}, and
- * {@code KLINE_FUZZ_TRIES} per target under {@code make fuzz}. The seed is new on every run unless
- * {@code KLINE_FUZZ_SEED} fixes it; a failure names the seed and the try, so it can be replayed.
+ * {@code make test}, that many times {@link ChaosRow#scale()} under {@code make chaos} and
+ * {@code make fuzz} (which runs only the fuzz tests, at a larger scale). The seed is new on every
+ * run unless {@code KLINE_FUZZ_SEED} fixes it; a failure names the seed and the try, so that
+ * {@code KLINE_FUZZ_SEED=<seed>} replays it.
  */
 public final class FuzzBudget {
     private final int tries;
@@ -19,22 +20,7 @@ public final class FuzzBudget {
 
     /** The budget of a target that runs {@code base} tries at scale 1. */
     public static FuzzBudget of(int base) {
-        return new FuzzBudget(tries(base, System.getenv("KLINE_FUZZ_TRIES")), seed(System.getenv("KLINE_FUZZ_SEED")));
-    }
-
-    static int tries(int base, String override) {
-        if (override == null || override.isBlank()) {
-            return Math.multiplyExact(base, ChaosRow.scale());
-        }
-        try {
-            int tries = Integer.parseInt(override.trim());
-            if (tries < 1) {
-                throw new NumberFormatException("below 1");
-            }
-            return tries;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("KLINE_FUZZ_TRIES must be a positive integer, got '" + override + "'", e);
-        }
+        return new FuzzBudget(Math.multiplyExact(base, ChaosRow.scale()), seed(System.getenv("KLINE_FUZZ_SEED")));
     }
 
     static long seed(String fixed) {

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("fuzz")
 class ExtToBronzeLineFuzzTest {
     /** Files (one run each) at scale 1. */
-    static final int TRIES = 12;
+    static final int TRIES = 10;
     private static final Instant FIRST_HOUR = Instant.parse("2026-11-02T00:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final RawEventCodec CODEC = new RawEventCodec();
