@@ -101,7 +101,7 @@ public final class JsonMutator {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a mutated tree", e);
         }
-        return random.nextInt(4) == 0 ? mutateText(text, random) : text;
+        return random.nextInt(3) == 0 ? mutateText(text, random) : text;
     }
 
     private static JsonNode mutateTree(JsonNode root, SplittableRandom random) {
@@ -167,9 +167,24 @@ public final class JsonMutator {
         }
     }
 
+    private static int indexOfDigit(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (Character.isDigit(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Damage to the text itself: cut short, a character changed, or wrapped deeper than parsers allow. */
     static String mutateText(String text, SplittableRandom random) {
-        switch (random.nextInt(5)) {
+        switch (random.nextInt(6)) {
+            case 5: {
+                // An exponent no BigDecimal holds, after a digit: JSON allows it, Java's number types do not.
+                int digit = indexOfDigit(text, random.nextInt(text.length() + 1));
+                return digit < 0 ? text : text.substring(0, digit + 1) + (random.nextBoolean() ? "e4223372036854775807" : "e-99999999999")
+                        + text.substring(digit + 1);
+            }
             case 0:
                 return text.substring(0, random.nextInt(text.length() + 1));
             case 1: {
