@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * names the key a user has to fix.
  */
 final class ConfigNode {
-    private static final Duration MAX_DURATION = Duration.ofDays(365);
+    private static final Duration MAX_DURATION = Duration.ofDays(36_500);
     private final JsonNode node;
     private final String path;
 
@@ -109,14 +109,15 @@ final class ConfigNode {
         }
         long max = maxDuration(name);
         if (value.longValue() > max) {
-            throw error(key(name), "must be at most " + max + " (a year), not " + value.asText());
+            throw error(key(name), "must be at most " + max + " (100 years), not " + value.asText());
         }
         return value.longValue();
     }
 
     /**
-     * A duration key (named {@code _ms} or {@code _seconds}) is at most a year: longer ones are
-     * typos, and the largest would overflow the time arithmetic done with them (Instant plus, nanos).
+     * A duration key (named {@code _ms} or {@code _seconds}) is at most 100 years: longer ones are
+     * typos, and the largest would overflow the time arithmetic done with them (Instant plus, and
+     * nanoseconds, which overflow past 292 years). Tests set bounds of years to mean "never".
      */
     private static long maxDuration(String name) {
         if (name.endsWith("_ms")) {

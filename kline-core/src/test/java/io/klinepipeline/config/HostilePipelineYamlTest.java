@@ -80,7 +80,9 @@ class HostilePipelineYamlTest {
         rows.add(new Hostile("reconnect_initial_delay_ms: 1000", "reconnect_initial_delay_ms: 9223372036854775807", "engine.reconnect_initial_delay_ms: must be at most"));
         rows.add(new Hostile("idle_timeout_seconds: 90", "idle_timeout_seconds: 99999999999999999999", "engine.idle_timeout_seconds: must be a positive whole number"));
         rows.add(new Hostile("engine: {", "engine: {roll_max_bytes: 0, ", "engine.roll_max_bytes: must be a positive whole number"));
-        rows.add(new Hostile("engine: {", "engine: {max_connection_age_seconds: 100000000, ", "engine.max_connection_age_seconds: must be at most"));
+        rows.add(new Hostile("engine: {", "engine: {max_connection_age_seconds: 10000000000, ", "engine.max_connection_age_seconds: must be at most"));
+        rows.add(new Hostile("checks: {max_dead_letter_share: 0.01}", "checks: {max_silver_lag_seconds: 3153600001}",
+                "checks.max_silver_lag_seconds: must be at most 3153600000 (100 years)"));
         rows.add(new Hostile("checks: {max_dead_letter_share: 0.01}", "checks: {max_silver_lag_seconds: -600}", "checks.max_silver_lag_seconds: must be a positive whole number"));
         rows.add(new Hostile("max_dead_letter_share: 0.01", "max_dead_letter_share: -0.01", "checks.max_dead_letter_share: must be a number from 0 to 1"));
         // Hostile symbols: anything that could climb out of a folder, split a key, or quote its way into SQL.
