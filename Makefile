@@ -11,7 +11,7 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness chaos db migrate engine clean
+.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness chaos fuzz db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
@@ -20,6 +20,7 @@ help:
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
 	@echo "make chaos  - the fault-injection suite at a larger scale (KLINE_CHAOS_SCALE, default 10), then its table (chaos-table.md)"
+	@echo "make fuzz   - the parser and JSONL fuzz tests only, FUZZ_SCALE (50) times make test's tries (~15 min); KLINE_FUZZ_SEED=n replays a failure"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
@@ -85,6 +86,12 @@ chaos: tools venv
 	$(MVN) package -Dgroups=chaos -Dsurefire.failIfNoSpecifiedTests=false; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider -m chaos; \
 	$(VENV)/bin/python scripts/chaos-table.py --out chaos-table.md
+
+# The fuzz tests (JUnit tag "fuzz") at FUZZ_SCALE times their make test tries; rows land in target/chaos.
+FUZZ_SCALE ?= 50
+fuzz: tools
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_CHAOS_SCALE=$(FUZZ_SCALE) $(MVN) -pl kline-core,java-workers -am package -Dgroups=fuzz -Dsurefire.failIfNoSpecifiedTests=false
 
 clean:
 	$(MVN) -q clean

@@ -3,6 +3,9 @@ package io.klinepipeline.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.TreeSet;
  * names the key a user has to fix.
  */
 final class ConfigNode {
+    private static final Duration MAX_DURATION = Duration.ofDays(36_500);
     private final JsonNode node;
     private final String path;
 
@@ -103,7 +107,45 @@ final class ConfigNode {
         if (!value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() <= 0) {
             throw error(key(name), "must be a positive whole number, not '" + value.asText() + "'");
         }
+        long max = maxDuration(name);
+        if (value.longValue() > max) {
+            throw error(key(name), "must be at most " + max + " (100 years), not " + value.asText());
+        }
         return value.longValue();
+    }
+
+    /**
+     * A duration key (named {@code _ms} or {@code _seconds}) is at most 100 years: longer ones are
+     * typos, and the largest would overflow the time arithmetic done with them (Instant plus, and
+     * nanoseconds, which overflow past 292 years). Tests set bounds of years to mean "never".
+     */
+    private static long maxDuration(String name) {
+        if (name.endsWith("_ms")) {
+            return MAX_DURATION.toMillis();
+        }
+        if (name.endsWith("_seconds")) {
+            return MAX_DURATION.toSeconds();
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * A path, relative ones resolved against {@code baseDir}. Not empty (that would be the config's
+     * own folder), and without control characters, which no file system should be handed.
+     */
+    Path optionalPath(String name, String defaultValue, Path baseDir) {
+        String text = optionalString(name, defaultValue);
+        if (text.isBlank()) {
+            throw error(key(name), "must not be empty");
+        }
+        if (text.chars().anyMatch(Character::isISOControl)) {
+            throw error(key(name), "must not contain control characters");
+        }
+        try {
+            return baseDir.resolve(text).normalize();
+        } catch (InvalidPathException e) {
+            throw error(key(name), "is not a valid path: " + e.getMessage());
+        }
     }
 
     /** A share between 0 and 1, both included (0.01 is one in a hundred). */
@@ -133,6 +175,16 @@ final class ConfigNode {
             if (uri.getScheme() == null || !schemes.contains(uri.getScheme()) || uri.getHost() == null) {
                 throw error(key(name), "must be an absolute " + String.join(" or ", new TreeSet<>(schemes))
                         + " URL with a host, not '" + text + "'");
+            }
+            // The exchanges append their paths and parameters to it; credentials in it would be logged.
+            if (uri.getRawUserInfo() != null) {
+                throw error(key(name), "must not carry a user or password (user@host): credentials come from the environment");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw error(key(name), "must not have a query (?...) or fragment (#...), not '" + text + "'");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                throw error(key(name), "has no valid port (1-65535): '" + text + "'");
             }
             return uri;
         } catch (URISyntaxException e) {

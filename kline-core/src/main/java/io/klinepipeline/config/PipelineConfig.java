@@ -1,6 +1,7 @@
 package io.klinepipeline.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -44,7 +45,8 @@ public record PipelineConfig(
     public static PipelineConfig parse(String yaml, Path baseDir, ExchangeRegistry registry) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // A key written twice is a mistake whichever value was meant: the later one must not silently win.
+            root = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).readTree(yaml);
         } catch (JsonProcessingException e) {
             throw new ConfigException("pipeline.yaml is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);

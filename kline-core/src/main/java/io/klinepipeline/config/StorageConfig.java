@@ -13,8 +13,8 @@ public record StorageConfig(Path localDir, Path deadLetterDir, S3Config s3) {
     static StorageConfig from(ConfigNode node, Path baseDir) {
         node.allowOnly("local_dir", "dead_letter_dir", "s3");
         return new StorageConfig(
-                baseDir.resolve(node.optionalString("local_dir", "data/bronze")).normalize(),
-                baseDir.resolve(node.optionalString("dead_letter_dir", "data/dead-letter")).normalize(),
+                node.optionalPath("local_dir", "data/bronze", baseDir),
+                node.optionalPath("dead_letter_dir", "data/dead-letter", baseDir),
                 S3Config.from(node.child("s3")));
     }
 }

@@ -1,6 +1,8 @@
 package io.klinepipeline.jsonl;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +24,18 @@ public final class RawEventCodec {
     private static final DateTimeFormatter RECEIVED_AT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** Checks frames: Jackson's default limits, 1000 levels of nesting among them. */
     private final ObjectMapper json = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /**
+     * Reads lines: the envelope nests the frame one level deeper, so it allows one level more;
+     * otherwise a frame just within the limit would be written as a line no reader can read.
+     */
+    private final ObjectMapper lineJson = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH + 1).build())
+            .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -45,6 +58,8 @@ public final class RawEventCodec {
             }
         } catch (JsonProcessingException e) {
             throw new MalformedPayloadException("frame is not JSON: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange("frame", e);
         }
         String payload = frameText.strip();
         if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
@@ -67,9 +82,11 @@ public final class RawEventCodec {
     public RawEvent decode(String line) throws MalformedPayloadException {
         JsonNode root;
         try {
-            root = json.readTree(line);
+            root = lineJson.readTree(line);
         } catch (JsonProcessingException e) {
             throw new MalformedPayloadException("line is not JSON: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange("line", e);
         }
         if (root == null || !root.isObject()) {
             throw new MalformedPayloadException("line is not a JSON object");
@@ -102,6 +119,15 @@ public final class RawEventCodec {
         }
         return new RawEvent(field(root, "exchange"), field(root, "symbol"), field(root, "channel"), receivedAt, payload,
                 connection.asText(), sequence.longValue());
+    }
+
+    /**
+     * Jackson reads floats as BigDecimal here (to keep every digit), and a number whose exponent
+     * BigDecimal cannot hold (1e9999999999) fails with an unchecked NumberFormatException, not a
+     * parse error: it is a refusal like any other, not a reason to stop the engine's writer or a load.
+     */
+    private static MalformedPayloadException numberOutOfRange(String what, NumberFormatException e) {
+        return new MalformedPayloadException(what + " holds a number out of range: " + e.getMessage(), e);
     }
 
     /** received_at as written: UTC, always six fractional digits. */

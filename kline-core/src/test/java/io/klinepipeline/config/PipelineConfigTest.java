@@ -55,7 +55,7 @@ class PipelineConfigTest {
                 storage:
                   local_dir: /var/kline/bronze
                   dead_letter_dir: dl
-                  s3: {bucket: b, prefix: raw, endpoint: "http://127.0.0.1:9000", region: eu-west-1, enabled: true, path_style: false}
+                  s3: {bucket: bkt, prefix: raw, endpoint: "http://127.0.0.1:9000", region: eu-west-1, enabled: true, path_style: false}
                 partitions: {start: "2026-11-24T10:00:00Z"}
                 engine:
                   max_connection_age_seconds: 3600
@@ -78,7 +78,7 @@ class PipelineConfigTest {
         assertThat(config.storage().localDir()).isEqualTo(Path.of("/var/kline/bronze"));
         assertThat(config.storage().deadLetterDir()).isEqualTo(BASE.resolve("dl"));
         assertThat(config.storage().s3()).isEqualTo(
-                new S3Config(true, "b", "raw/", URI.create("http://127.0.0.1:9000"), "eu-west-1", false));
+                new S3Config(true, "bkt", "raw/", URI.create("http://127.0.0.1:9000"), "eu-west-1", false));
         assertThat(config.partitions().start()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(1), Duration.ofMillis(10), Duration.ofMillis(20),
                 Duration.ofSeconds(30), Duration.ofMillis(5), 1000, Duration.ofMinutes(1), Duration.ofMillis(7)));

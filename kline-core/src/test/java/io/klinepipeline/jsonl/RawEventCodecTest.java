@@ -86,4 +86,24 @@ class RawEventCodecTest {
         assertThatThrownBy(() -> BronzeLayout.hourPrefix(binance, "../../etc", Instant.EPOCH))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Found by RawEventCodecFuzzTest: Jackson's BigDecimal reading threw an unchecked NumberFormatException. */
+    @Test
+    void refusesANumberBeyondBigDecimalAsMalformedNotWithAnUncheckedException() {
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "c.1", 1, "{\"result\":9e4223372036854775807}"))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("number out of range");
+        assertThatThrownBy(() -> codec.decode("{\"v\":1,\"exchange\":\"binance\",\"symbol\":\"BTCUSDT\",\"channel\":\"kline_1m\","
+                + "\"received_at\":\"2026-11-24T10:15:03.123456Z\",\"payload\":{\"x\":-922337203e6854775808}}"))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("number out of range");
+    }
+
+    /** Found by ExchangeParsersFuzzTest: a frame at Jackson's nesting limit was written as a line one level too deep to read. */
+    @Test
+    void aFrameAtTheNestingLimitIsWrittenAsALineThatReadsBack() throws Exception {
+        String deepest = "[".repeat(1000) + "]".repeat(1000);
+        String line = codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "c.1", 1, deepest);
+        assertThat(codec.decode(line).payload().isArray()).isTrue();
+        assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "c.1", 1, "[" + deepest + "]"))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("nesting depth");
+    }
 }

@@ -50,7 +50,7 @@ final class BinanceFields {
     }
 
     static Candle candle(String exchange, String symbol, long openMillis, double open, double high, double low,
-            double close, double volume, double quoteVolume, int trades, boolean isFinal) throws MalformedPayloadException {
+            double close, double volume, double quoteVolume, long trades, boolean isFinal) throws MalformedPayloadException {
         if (openMillis % 60_000 != 0) {
             throw new MalformedPayloadException("open time " + openMillis + " is not on a whole minute");
         }
@@ -60,7 +60,11 @@ final class BinanceFields {
         if (trades < 0) {
             throw new MalformedPayloadException("negative trade count " + trades);
         }
+        if (trades > Integer.MAX_VALUE) {
+            // A cast would wrap it into a small, plausible, wrong count.
+            throw new MalformedPayloadException("trade count " + trades + " is out of range");
+        }
         return new Candle(exchange, symbol, MINUTE_SECONDS, Instant.ofEpochMilli(openMillis), open, high, low, close,
-                volume, quoteVolume, Candle.vwapOf(quoteVolume, volume), trades, isFinal);
+                volume, quoteVolume, Candle.vwapOf(quoteVolume, volume), (int) trades, isFinal);
     }
 }

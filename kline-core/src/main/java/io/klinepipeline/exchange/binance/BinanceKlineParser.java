@@ -59,6 +59,6 @@ final class BinanceKlineParser implements PayloadParser {
         return List.of(BinanceFields.candle(exchange, symbol, openMillis,
                 BinanceFields.decimalField(k, "o"), BinanceFields.decimalField(k, "h"), BinanceFields.decimalField(k, "l"),
                 BinanceFields.decimalField(k, "c"), BinanceFields.decimalField(k, "v"), BinanceFields.decimalField(k, "q"),
-                (int) BinanceFields.wholeNumberField(k, "n"), closed.booleanValue()));
+                BinanceFields.wholeNumberField(k, "n"), closed.booleanValue()));
     }
 }

@@ -63,7 +63,7 @@ final class BinanceRestKlineApi implements RestKlineApi {
                     BinanceFields.decimal(row.get(3), "low of row " + i), BinanceFields.decimal(row.get(4), "close of row " + i),
                     BinanceFields.decimal(row.get(5), "volume of row " + i),
                     BinanceFields.decimal(row.get(7), "quote volume of row " + i),
-                    (int) BinanceFields.wholeNumber(row.get(8), "trade count of row " + i), over));
+                    BinanceFields.wholeNumber(row.get(8), "trade count of row " + i), over));
         }
         return out;
     }

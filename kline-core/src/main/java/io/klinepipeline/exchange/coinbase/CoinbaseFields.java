@@ -20,18 +20,26 @@ final class CoinbaseFields {
             throw new MalformedPayloadException("missing or non-string " + what
                     + (node == null ? "" : " (" + node.getNodeType() + ")"));
         }
+        BigDecimal value;
         try {
-            return new BigDecimal(node.asText());
+            value = new BigDecimal(node.asText());
         } catch (NumberFormatException e) {
             throw new MalformedPayloadException(what + " is not a number: '" + node.asText() + "'");
         }
+        // Only values a double can hold: sums and products of them then cannot overflow BigDecimal's
+        // scale (1E-2000000000 squared throws), and what is stored is what was sent.
+        double asDouble = value.doubleValue();
+        if (!Double.isFinite(asDouble) || (asDouble == 0 && value.signum() != 0)) {
+            throw new MalformedPayloadException(what + " is out of range for a double: " + value);
+        }
+        return value;
     }
 
     /** A decimal string that must be greater than zero (trade prices and sizes). */
     static BigDecimal positive(JsonNode node, String what) throws MalformedPayloadException {
         BigDecimal value = decimalText(node, what);
         if (value.signum() <= 0) {
-            throw new MalformedPayloadException(what + " is not positive: " + value.toPlainString());
+            throw new MalformedPayloadException(what + " is not positive: " + value);
         }
         return value;
     }
@@ -40,7 +48,7 @@ final class CoinbaseFields {
     static BigDecimal nonNegative(JsonNode node, String what) throws MalformedPayloadException {
         BigDecimal value = decimalText(node, what);
         if (value.signum() < 0) {
-            throw new MalformedPayloadException(what + " is negative: " + value.toPlainString());
+            throw new MalformedPayloadException(what + " is negative: " + value);
         }
         return value;
     }

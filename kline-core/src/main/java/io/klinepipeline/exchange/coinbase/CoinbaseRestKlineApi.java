@@ -103,7 +103,7 @@ final class CoinbaseRestKlineApi implements RestKlineApi {
             BigDecimal close = CoinbaseFields.nonNegative(row.get("close"), what + " 'close'");
             BigDecimal volume = CoinbaseFields.nonNegative(row.get("volume"), what + " 'volume'");
             if (high.compareTo(low) < 0) {
-                throw new MalformedPayloadException(what + " high " + high.toPlainString() + " is below low " + low.toPlainString());
+                throw new MalformedPayloadException(what + " high " + high + " is below low " + low);
             }
             boolean over = !start.plusSeconds(CoinbaseFields.MINUTE_SECONDS).isAfter(now);
             out.add(new Candle(CoinbaseExchange.NAME, symbol, CoinbaseFields.MINUTE_SECONDS, start, open.doubleValue(),

@@ -24,6 +24,9 @@ final class KrakenEnvelope {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new MalformedPayloadException(endpoint + " response is not JSON: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException e) {
+            // Read as BigDecimal, a number with an exponent BigDecimal cannot hold (1e9999999999) fails unchecked.
+            throw new MalformedPayloadException(endpoint + " response holds a number out of range: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new MalformedPayloadException(endpoint + " response is not a JSON object");

@@ -19,6 +19,9 @@ final class KrakenFields {
     static BigDecimal decimal(JsonNode node, String what, boolean textAllowed) throws MalformedPayloadException {
         BigDecimal value;
         if (node != null && node.isNumber()) {
+            if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+                throw new MalformedPayloadException(what + " is out of range for a double: " + node.asText());
+            }
             value = node.decimalValue();
         } else if (textAllowed && node != null && node.isTextual()) {
             try {
@@ -31,7 +34,12 @@ final class KrakenFields {
                     + (node == null ? "" : " (" + node.getNodeType() + ")"));
         }
         if (value.signum() < 0) {
-            throw new MalformedPayloadException(what + " is negative: " + value.toPlainString());
+            throw new MalformedPayloadException(what + " is negative: " + value);
+        }
+        // Only values a double can hold, so that the exact vwap × volume cannot overflow BigDecimal's scale.
+        double asDouble = value.doubleValue();
+        if (!Double.isFinite(asDouble) || (asDouble == 0 && value.signum() != 0)) {
+            throw new MalformedPayloadException(what + " is out of range for a double: " + value);
         }
         return value;
     }
@@ -49,7 +57,7 @@ final class KrakenFields {
             }
             return whole;
         } catch (ArithmeticException e) {
-            throw new MalformedPayloadException(what + " is not a whole number: " + value.toPlainString());
+            throw new MalformedPayloadException(what + " is not a whole number: " + value);
         }
     }
 
@@ -65,15 +73,34 @@ final class KrakenFields {
             throw new MalformedPayloadException("interval start " + start + " is not on a whole minute");
         }
         if (high.compareTo(low) < 0) {
-            throw new MalformedPayloadException("high " + high.toPlainString() + " is below low " + low.toPlainString());
+            throw new MalformedPayloadException("high " + high + " is below low " + low);
         }
         if (trades > Integer.MAX_VALUE) {
             throw new MalformedPayloadException("trade count " + trades + " is out of range");
         }
         boolean empty = volume.signum() == 0;
-        Double quoteVolume = empty ? 0.0 : vwap.multiply(volume).doubleValue();
-        return new Candle(KrakenExchange.NAME, symbol, MINUTE_SECONDS, start, open.doubleValue(), high.doubleValue(),
-                low.doubleValue(), close.doubleValue(), volume.doubleValue(), quoteVolume,
-                empty ? null : vwap.doubleValue(), (int) trades, isFinal);
+        double volumeValue = finite(volume, "volume");
+        double vwapValue = finite(vwap, "vwap");
+        // Both fit a double, so the exact product's scale cannot overflow; one too small for a double makes it 0.
+        Double quoteVolume = empty || volumeValue == 0 || vwapValue == 0 ? 0.0
+                : finite(vwap.multiply(volume), "quote volume (vwap × volume)");
+        return new Candle(KrakenExchange.NAME, symbol, MINUTE_SECONDS, start, finite(open, "open"), finite(high, "high"),
+                finite(low, "low"), finite(close, "close"), volumeValue, quoteVolume,
+                empty ? null : vwapValue, (int) trades, isFinal);
+    }
+
+    /**
+     * The value as a double, refused when it does not fit one (1e400 would be stored as Infinity).
+     * Decimals too small for a double (1e-400) become 0, as every double column rounds them.
+     */
+    private static double finite(BigDecimal value, String what) throws MalformedPayloadException {
+        return finite(value.doubleValue(), what);
+    }
+
+    private static double finite(double value, String what) throws MalformedPayloadException {
+        if (!Double.isFinite(value)) {
+            throw new MalformedPayloadException(what + " is out of range for a double: " + value);
+        }
+        return value;
     }
 }

@@ -38,6 +38,8 @@ final class KrakenRestKlineApi implements RestKlineApi {
     /** Kraken serves the 720 most recent 1-minute entries, the still-open one included. */
     static final int SERVED_ENTRIES = 720;
     static final String PATH = "/0/public/OHLC";
+    /** 10000-01-01T00:00:00Z in unix seconds. */
+    private static final long LATEST_TIME = 253_402_300_800L;
 
     @Override
     public int maxCandlesPerRequest(Instant from, Instant now) {
@@ -87,6 +89,10 @@ final class KrakenRestKlineApi implements RestKlineApi {
                 throw new MalformedPayloadException(what + " is not an array of 8 fields");
             }
             long time = KrakenFields.wholeNumber(row.get(0), what + " time");
+            if (time >= LATEST_TIME) {
+                // Instant.ofEpochSecond would throw for the largest; none of them is a time Kraken serves.
+                throw new MalformedPayloadException(what + " time " + time + " is not unix seconds");
+            }
             Instant start = Instant.ofEpochSecond(time);
             // Final only when the minute is over, Kraken has committed it, and it is not the last
             // row, which Kraken documents as the current, not-yet-committed timeframe.

@@ -29,6 +29,8 @@ import java.util.function.Function;
 public final class KrakenTradesApi implements TradeHistoryApi {
     static final String PATH = "/0/public/Trades";
     static final int MAX_COUNT = 1000;
+    /** 10000-01-01T00:00:00Z in unix seconds. */
+    private static final BigDecimal LATEST_TIME = BigDecimal.valueOf(253_402_300_800L);
 
     /** One trade. */
     public record Trade(BigDecimal price, BigDecimal volume, Instant time, Side side, String orderType, String misc, long tradeId) {}
@@ -112,6 +114,10 @@ public final class KrakenTradesApi implements TradeHistoryApi {
         BigDecimal price = KrakenFields.decimal(row.get(0), what + " price", true);
         BigDecimal volume = KrakenFields.decimal(row.get(1), what + " volume", true);
         BigDecimal seconds = KrakenFields.decimal(row.get(2), what + " time", false);
+        // Unix seconds before the year 10000: longValue() would wrap larger ones into another time.
+        if (seconds.compareTo(LATEST_TIME) >= 0) {
+            throw new MalformedPayloadException(what + " time " + seconds + " is not unix seconds");
+        }
         long whole = seconds.longValue();
         long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
         Side side = switch (row.get(3).asText()) {

@@ -153,4 +153,13 @@ class BinanceKlineParserTest {
                 "real capture " + relative + " is absent (shared/real-data not beside the project); skipping");
         return file;
     }
+
+    /** Found by reading the parser: a trade count beyond an int was cast into a small, wrong one. */
+    @Test
+    void refusesATradeCountBeyondAnIntInsteadOfWrappingIt() throws Exception {
+        long open = Instant.parse("2026-11-24T10:15:00Z").toEpochMilli();
+        String frame = kline("BTCUSDT", "1m", open, true, "2", "201").replace("\"n\":9", "\"n\":4294967305");
+        assertThatThrownBy(() -> binance.newPayloadParser("BTCUSDT").parse(event(json(frame))))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("trade count 4294967305 is out of range");
+    }
 }

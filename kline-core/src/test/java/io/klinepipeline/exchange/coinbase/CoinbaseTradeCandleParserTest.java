@@ -233,4 +233,19 @@ class CoinbaseTradeCandleParserTest {
         }
         assertThat(parser.finish()).isEmpty();
     }
+
+    /**
+     * Found by ExchangeParsersFuzzTest: 1E-2000000000 squared overflows BigDecimal's scale
+     * (ArithmeticException), and a message printing -1E999999999 in plain digits built a
+     * billion-character string.
+     */
+    @Test
+    void refusesPricesAndSizesADoubleCannotHoldQuicklyAndAsMalformed() {
+        for (String[] priceAndSize : new String[][] {{"1E-2000000000", "1E-2000000000"}, {"1E+400", "1"}, {"1", "-1E999999999"}}) {
+            String frame = trades(1, "10:15:01", "update", trade("1", priceAndSize[0], priceAndSize[1], "10:15:01"));
+            assertThatThrownBy(() -> coinbase.newPayloadParser("BTC-USD").parse(on("a.1", 1, "10:15:01", frame)))
+                    .as(String.join(" × ", priceAndSize)).isInstanceOf(MalformedPayloadException.class)
+                    .message().hasSizeLessThan(500);
+        }
+    }
 }

@@ -235,4 +235,16 @@ class KrakenOhlcParserTest {
                     .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("v1");
         }
     }
+
+    /** Found by ExchangeParsersFuzzTest: a volume beyond a double became an Infinity candle. */
+    @Test
+    void refusesValuesADoubleCannotHoldRatherThanStoringInfinity() throws Exception {
+        io.klinepipeline.jsonl.RawEventCodec codec = new io.klinepipeline.jsonl.RawEventCodec();
+        for (String volume : new String[] {"1E+400", "1E+2000000000"}) {
+            String frame = update(row("BTC/USD", "2026-11-24T10:15:00Z", "x", "101", volume, 1));
+            RawEvent event = codec.decode(codec.encode("kraken", "BTC/USD", "ohlc", Instant.parse("2026-11-24T10:15:31Z"), "c.1", 1, frame));
+            assertThatThrownBy(() -> kraken.newPayloadParser("BTC/USD").parse(event)).as(volume)
+                    .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("out of range for a double");
+        }
+    }
 }

@@ -164,4 +164,15 @@ class KrakenRestKlineApiTest {
         assertThat(advise(api, 200, "{\"error\":[\"WGeneral:Something deprecated\"],\"result\":{}}").action())
                 .as("W is a warning: the request succeeded").isEqualTo(Action.PROCEED);
     }
+
+    /** Found by ExchangeParsersFuzzTest: DateTimeException and NumberFormatException escaped the parser. */
+    @Test
+    void refusesATimeBeyondInstantAndANumberBeyondBigDecimalAsMalformed() {
+        String farTime = "{\"error\":[],\"result\":{\"XXBTZUSD\":[[9223372036854775807,\"1\",\"1\",\"1\",\"1\",\"1\",\"1\",1]],\"last\":1}}";
+        assertThatThrownBy(() -> api.parseKlines("BTC/USD", farTime, NOW))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("is not unix seconds");
+        String hugeNumber = "{\"error\":[],\"result\":{\"XXBTZUSD\":[],\"last\":9e4223372036854775807}}";
+        assertThatThrownBy(() -> api.parseKlines("BTC/USD", hugeNumber, NOW))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("number out of range");
+    }
 }

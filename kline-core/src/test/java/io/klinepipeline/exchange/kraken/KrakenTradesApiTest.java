@@ -59,4 +59,12 @@ class KrakenTradesApiTest {
         assertThat(trades.advise(200, h -> Optional.empty(), "{\"error\":[\"EGeneral:Too many requests\"]}").action())
                 .isEqualTo(Action.RETRY_AFTER_WAIT);
     }
+
+    /** Found by reading what the fuzz test reached: longValue() wrapped a huge time, and Instant then threw. */
+    @Test
+    void refusesATradeTimeThatIsNotUnixSeconds() {
+        String body = "{\"error\":[],\"result\":{\"XXBTZUSD\":[[\"1\",\"1\",1e18,\"b\",\"m\",\"\",1]],\"last\":\"1\"}}";
+        assertThatThrownBy(() -> trades.parseTrades(body))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("is not unix seconds");
+    }
 }
