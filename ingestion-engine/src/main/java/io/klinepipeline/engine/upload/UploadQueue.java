@@ -141,15 +141,16 @@ public final class UploadQueue implements FinishedFileListener {
             return;
         }
         switch (outcome) {
+            // Counted before the delete: whoever sees the local file gone also sees it counted.
             case UPLOADED -> {
                 log.info("[upload] s3://{}/{} uploaded", uploader.bucket(), key);
-                deleteLocal(task.file, key);
                 counters.uploaded();
+                deleteLocal(task.file, key);
             }
             case ALREADY_PRESENT -> {
                 log.info("[upload] s3://{}/{} was already uploaded (same length)", uploader.bucket(), key);
-                deleteLocal(task.file, key);
                 counters.alreadyPresent();
+                deleteLocal(task.file, key);
             }
             case CONFLICT -> counters.conflict();
         }
