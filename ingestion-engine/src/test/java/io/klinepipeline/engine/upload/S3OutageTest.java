@@ -8,6 +8,7 @@ import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.UploadCounters;
 import io.klinepipeline.engine.testing.BinanceKlineFrames;
 import io.klinepipeline.engine.testing.BronzeFiles;
+import io.klinepipeline.engine.testing.CapturedLogs;
 import io.klinepipeline.engine.testing.FakeBinanceServer;
 import io.klinepipeline.engine.testing.FaultyS3Proxy;
 import io.klinepipeline.engine.testing.FaultyS3Proxy.Fault;
@@ -87,6 +88,9 @@ class S3OutageTest {
                     assertThat(run.checksumOfObject(file.getKey())).as("s3 object %s holds the local file's bytes", file.getKey())
                             .isEqualTo(file.getValue());
                 }
+                assertThat(run.logs.lines()).as("the log says since when S3 failed, and that it is back")
+                        .anyMatch(l -> l.startsWith("WARN") && l.contains("failing since"))
+                        .anyMatch(l -> l.contains("answers again after"));
                 failedBefore = run.uploads().failedAttemptCount();
                 run.rememberFailedAttempts();
             }
@@ -148,6 +152,7 @@ class S3OutageTest {
 
     /** One engine capturing from a fake Binance into the local directory and uploading through the proxy. */
     private final class Run implements AutoCloseable {
+        final CapturedLogs logs = new CapturedLogs();
         final LocalS3 s3 = new LocalS3();
         final S3Client client = s3.client();
         final FaultyS3Proxy proxy = new FaultyS3Proxy(s3.endpoint());
@@ -285,6 +290,7 @@ class S3OutageTest {
             proxy.close();
             client.close();
             s3.close();
+            logs.close();
         }
 
         /** What the bucket holds against what the exchange sent. */
