@@ -197,7 +197,7 @@ public final class Engine implements AutoCloseable {
         }
         s3 = S3ClientFactory.create(s3Config, credentials.get());
         uploadCounters = new UploadCounters();
-        uploads = new UploadQueue(new S3Uploader(s3, s3Config, storage.localDir()), storage.localDir(), clock,
+        uploads = new UploadQueue(new S3Uploader(s3, s3Config, storage.localDir(), options.uploadTimeouts()), storage.localDir(), clock,
                 engine.uploadRetryDelay(), MAX_UPLOAD_RETRY_DELAY, uploadCounters);
         leftovers.forEach(uploads::fileFinished);
         uploads.start();

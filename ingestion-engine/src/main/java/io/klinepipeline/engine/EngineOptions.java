@@ -1,5 +1,6 @@
 package io.klinepipeline.engine;
 
+import io.klinepipeline.engine.upload.UploadTimeouts;
 import java.time.Duration;
 
 /**
@@ -7,8 +8,14 @@ import java.time.Duration;
  *
  * @param metricsInterval how often the counters are logged
  * @param uploadShutdownGrace how long a stopping engine keeps uploading finished files
+ * @param uploadTimeouts bounds on each S3 request of an upload (tests shorten them)
  */
-public record EngineOptions(Duration metricsInterval, Duration uploadShutdownGrace) {
+public record EngineOptions(Duration metricsInterval, Duration uploadShutdownGrace, UploadTimeouts uploadTimeouts) {
+
+    /** With the default upload timeouts. */
+    public EngineOptions(Duration metricsInterval, Duration uploadShutdownGrace) {
+        this(metricsInterval, uploadShutdownGrace, UploadTimeouts.defaults());
+    }
 
     public static EngineOptions defaults() {
         return new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(20));

@@ -75,16 +75,24 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         current.write(bytes);
     }
 
-    /** Finishes the open file when its hour is over or it has reached its age, by the clock. */
+    /**
+     * Finishes the open file, by the clock, when its hour is over or {@code maxAge} after it was
+     * opened. A file opened after its hour had already ended (a backlog being written) is finished
+     * by age only, or when a line of a later hour arrives.
+     */
     public void rollIfDue() {
         if (current == null) {
             return;
         }
+        // By when the file was opened on the clock, not by its first line's received_at: a recorder
+        // catching up on a backlog (after the disk was full or slow) writes lines received long
+        // ago, and would otherwise finish a file after every single line.
         Instant now = clock.instant();
-        if (now.truncatedTo(ChronoUnit.HOURS).isAfter(current.hour)) {
+        boolean openedInItsHour = !current.openedOnClock.truncatedTo(ChronoUnit.HOURS).isAfter(current.hour);
+        if (openedInItsHour && now.truncatedTo(ChronoUnit.HOURS).isAfter(current.hour)) {
             finish("its hour is over");
-        } else if (ageReached(now)) {
-            finish("it is " + policy.maxAge().toSeconds() + " s old");
+        } else if (Duration.between(current.openedOnClock, now).compareTo(policy.maxAge()) >= 0) {
+            finish("it was opened " + policy.maxAge().toSeconds() + " s ago");
         }
     }
 
@@ -123,7 +131,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         log.debug("[{}] opened {}", stream, path);
-        return new OpenFile(path, channel, receivedAt.truncatedTo(ChronoUnit.HOURS), receivedAt);
+        return new OpenFile(path, channel, receivedAt.truncatedTo(ChronoUnit.HOURS), receivedAt, clock.instant());
     }
 
     private void finish(String reason) {
@@ -157,13 +165,15 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         final FileChannel channel;
         final Instant hour;
         final Instant openedAt;
+        final Instant openedOnClock;
         long bytes;
 
-        OpenFile(Path path, FileChannel channel, Instant hour, Instant openedAt) {
+        OpenFile(Path path, FileChannel channel, Instant hour, Instant openedAt, Instant openedOnClock) {
             this.path = path;
             this.channel = channel;
             this.hour = hour;
             this.openedAt = openedAt;
+            this.openedOnClock = openedOnClock;
         }
 
         void write(byte[] line) throws IOException {

@@ -8,7 +8,8 @@ import java.time.Duration;
  * bounds comes first.
  *
  * @param maxBytes a file never grows past this, unless one line alone is larger
- * @param maxAge a file is finished this long after its first line was received
+ * @param maxAge a file's lines span at most this long by received_at, and a file is finished this
+ *     long after it was opened
  */
 public record RollPolicy(long maxBytes, Duration maxAge) {
 

@@ -4,7 +4,6 @@ import io.klinepipeline.config.S3Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,22 +26,24 @@ public final class S3Uploader {
     private static final int PRECONDITION_FAILED = 412;
     private static final int NOT_FOUND = 404;
     private static final int FORBIDDEN = 403;
-    // Client-side bounds on every call, so a hung connection cannot stall the upload thread (and
-    // shutdown) forever. The client comes from kline-core's S3ClientFactory, which sets none, so
-    // they are set per request here. A PUT carries up to engine.roll_max_bytes.
-    static final Duration HEAD_CALL_TIMEOUT = Duration.ofSeconds(30);
-    static final Duration HEAD_ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration PUT_CALL_TIMEOUT = Duration.ofMinutes(5);
-    static final Duration PUT_ATTEMPT_TIMEOUT = Duration.ofMinutes(2);
-
     private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final Path localDir;
+    private final UploadTimeouts timeouts;
     private final AtomicBoolean forbiddenReported = new AtomicBoolean();
 
     public S3Uploader(S3Client s3, S3Config config, Path localDir) {
+        this(s3, config, localDir, UploadTimeouts.defaults());
+    }
+
+    /**
+     * @param timeouts set on every request, on top of the client's own (kline-core's S3ClientFactory
+     *     sets bounds suited to the workers' reads)
+     */
+    public S3Uploader(S3Client s3, S3Config config, Path localDir, UploadTimeouts timeouts) {
         this.s3 = s3;
+        this.timeouts = timeouts;
         this.bucket = config.bucket();
         this.prefix = config.prefix();
         this.localDir = localDir.toAbsolutePath().normalize();
@@ -79,7 +80,7 @@ public final class S3Uploader {
         try {
             s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length).contentType("application/x-ndjson")
                     .ifNoneMatch("*")
-                    .overrideConfiguration(o -> o.apiCallTimeout(PUT_CALL_TIMEOUT).apiCallAttemptTimeout(PUT_ATTEMPT_TIMEOUT)),
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeouts.putCall()).apiCallAttemptTimeout(timeouts.putAttempt())),
                     RequestBody.fromFile(file));
         } catch (S3Exception e) {
             if (e.statusCode() != PRECONDITION_FAILED) {
@@ -111,7 +112,7 @@ public final class S3Uploader {
     private OptionalLong storedLength(String key) {
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key)
-                    .overrideConfiguration(o -> o.apiCallTimeout(HEAD_CALL_TIMEOUT).apiCallAttemptTimeout(HEAD_ATTEMPT_TIMEOUT)));
+                    .overrideConfiguration(o -> o.apiCallTimeout(timeouts.headCall()).apiCallAttemptTimeout(timeouts.headAttempt())));
             return Optional.ofNullable(head.contentLength()).map(OptionalLong::of).orElse(OptionalLong.of(0));
         } catch (NoSuchKeyException e) {
             return OptionalLong.empty();

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,9 @@ public final class UploadQueue implements FinishedFileListener {
     private final Duration firstRetryDelay;
     private final Duration maxRetryDelay;
     private final UploadCounters counters;
+    private final Clock clock;
+    /** When uploads began failing, or null while S3 answers; only the upload thread touches it. */
+    private Instant failingSince;
     private final DelayQueue<Task> tasks = new DelayQueue<>();
     private static final Duration AFTER_UNEXPECTED_ERROR = Duration.ofSeconds(1);
     /** How long {@link #stop} waits for an interrupted upload to give up (the SDK call has its own timeouts). */
@@ -51,6 +55,7 @@ public final class UploadQueue implements FinishedFileListener {
         this.firstRetryDelay = firstRetryDelay;
         this.maxRetryDelay = maxRetryDelay;
         this.counters = counters;
+        this.clock = clock;
         thread.setUncaughtExceptionHandler((t, e) -> log.error("[upload] thread {} died: nothing more is uploaded "
                 + "until the engine restarts (files stay in the local directory)", t.getName(), e));
     }
@@ -134,22 +139,33 @@ public final class UploadQueue implements FinishedFileListener {
                 return;
             }
             counters.failedAttempt();
+            if (failingSince == null) {
+                failingSince = clock.instant();
+                log.warn("[upload] uploads to s3://{} failing since {}: finished files wait in the local directory "
+                        + "until S3 answers again ({} queued)", uploader.bucket(), failingSince, tasks.size() + 1);
+            }
             Duration pause = retryDelay(task.attempts);
             log.warn("[upload] s3://{}/{} failed (attempt {}), retrying in {} ms: {}", uploader.bucket(), key,
                     task.attempts + 1, pause.toMillis(), e.toString());
             tasks.add(new Task(task.file, task.attempts + 1, System.nanoTime() + pause.toNanos()));
             return;
         }
+        if (failingSince != null) {
+            log.info("[upload] s3://{} answers again after {} s of failed uploads ({} files queued)", uploader.bucket(),
+                    Duration.between(failingSince, clock.instant()).toSeconds(), tasks.size());
+            failingSince = null;
+        }
         switch (outcome) {
+            // Counted before the delete: whoever sees the local file gone also sees it counted.
             case UPLOADED -> {
                 log.info("[upload] s3://{}/{} uploaded", uploader.bucket(), key);
-                deleteLocal(task.file, key);
                 counters.uploaded();
+                deleteLocal(task.file, key);
             }
             case ALREADY_PRESENT -> {
                 log.info("[upload] s3://{}/{} was already uploaded (same length)", uploader.bucket(), key);
-                deleteLocal(task.file, key);
                 counters.alreadyPresent();
+                deleteLocal(task.file, key);
             }
             case CONFLICT -> counters.conflict();
         }
