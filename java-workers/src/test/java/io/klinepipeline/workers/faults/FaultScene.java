@@ -17,12 +17,14 @@ import java.util.stream.Stream;
 
 /**
  * The pipeline of one Binance pair, BTCUSDT (BTC-USDT), for one hour: captured JSONL files, a
- * local Binance REST server with every minute, pipeline.yaml, and the three workers' command
+ * local Binance REST server with every minute but {@link #EMPTY_MINUTE}, pipeline.yaml, and the three workers' command
  * lines. A fault test breaks a run of it and compares the tables with a fault-free run's.
  */
 final class FaultScene implements AutoCloseable {
     static final Instant HOUR = Instant.parse("2026-11-24T10:00:00Z");
     static final String HELD_MINUTE = "2026-11-24T10:30:00Z";
+    /** The minute the exchange has no candle for: bronze-rest records it empty after storing the others. */
+    static final Instant EMPTY_MINUTE = HOUR.plusSeconds(35 * 60);
     private static final String[] WINDOW = {"--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z"};
 
     final Path dir;
@@ -33,7 +35,7 @@ final class FaultScene implements AutoCloseable {
     FaultScene(Path dir) throws Exception {
         this.dir = dir;
         this.binance = FakeBinanceServer.start();
-        binance.addMinutes("BTCUSDT", HOUR, HOUR.plusSeconds(3600));
+        binance.addMinutes("BTCUSDT", HOUR, HOUR.plusSeconds(3600), EMPTY_MINUTE);
         this.config = dir.resolve("pipeline.yaml");
         Files.writeString(config, """
                 exchanges:
