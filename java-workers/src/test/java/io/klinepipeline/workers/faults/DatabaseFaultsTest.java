@@ -11,12 +11,14 @@ import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.db.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,50 @@ class DatabaseFaultsTest {
         ChaosRow.of("postgresql", "connections reset mid-COPY, then refused for a while (ext-to-bronze)").trials(trials).sent(sent)
                 .lost(lost).duplicates(extra).unrecoveredErrors(0)
                 .notes("exit 3, old window intact; a rerun started while refused connects when the server is back and equals a fault-free run").record();
+    }
+
+    @Test
+    void extToBronzeThroughACrashAndRestartOfItsServerKeepsTheOldWindowAndARerunLoadsTheNewOneWhole() throws Exception {
+        Optional<Path> bin = PrivateCluster.binaries();
+        Assumptions.assumeTrue(bin.isPresent(),
+                "no PostgreSQL server binaries under /usr/lib/postgresql: the crash test needs a server of its own to crash");
+        int trials = ChaosRow.scale();
+        long sent = 0;
+        long lost = 0;
+        long extra = 0;
+        try (PrivateCluster cluster = PrivateCluster.start(bin.get())) {
+            for (int trial = 1; trial <= trials; trial++) {
+                Database database = cluster.createDatabase("kline_crash_" + trial);
+                Warehouse warehouse = new Warehouse(database);
+                scene.capture(50_000, 10, Set.of());
+                scene.runAll(database, extToBronze());
+                Warehouse.Contents old = warehouse.contents();
+                sent += scene.capture(70_000 + trial, 10, Set.of());
+                Warehouse.Contents expected = scene.reference(extToBronze());
+
+                warehouse.holdWritesTo("bronze.bronze_ohclv_native", AT_HELD_MINUTE);
+                Future<WorkerCli.Run> crashed = executor.submit(() -> scene.cli.run(database, extToBronze()));
+                warehouse.awaitHeldWorker(SEEN_WITHIN);
+                cluster.crash();
+                WorkerCli.Run failed = crashed.get(60, TimeUnit.SECONDS);
+
+                assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(WorkerCli.DATABASE);
+                assertThat(failed.err()).startsWith("ext-to-bronze: ").contains("running again is safe");
+                cluster.startServer();
+                assertThat(warehouse.contents()).as("after crash recovery: the old window, whole").isEqualTo(old);
+
+                warehouse.stopHolding("bronze.bronze_ohclv_native");
+                scene.runAll(database, extToBronze());
+                Warehouse.Contents after = warehouse.contents();
+                assertThat(after).isEqualTo(expected);
+                lost += FaultScene.lost(expected.bronze(), after.bronze());
+                extra += FaultScene.extra(expected.bronze(), after.bronze());
+            }
+        }
+        ChaosRow.of("postgresql", "server crash (immediate stop) and restart mid-COPY (ext-to-bronze)").trials(trials).sent(sent)
+                .lost(lost).duplicates(extra).unrecoveredErrors(0)
+                .notes("a private server (initdb, pg_ctl -m immediate); exit 3, crash recovery keeps the old window; rerun equals a fault-free run")
+                .record();
     }
 
     @Test

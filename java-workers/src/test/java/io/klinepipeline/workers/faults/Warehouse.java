@@ -59,9 +59,12 @@ final class Warehouse {
 
     private List<String> rows(String sql) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            s.execute("SET TIME ZONE 'UTC'");  // the same text on every server, for comparing across them
+            try (ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
             }
         }
         return rows;
