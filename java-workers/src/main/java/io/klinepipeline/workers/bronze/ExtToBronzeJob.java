@@ -37,18 +37,18 @@ public final class ExtToBronzeJob {
     /** Hour folders are listed this far past the window's end, for those late closes. */
     static final Duration SPILL_OVER = Duration.ofHours(1);
 
-    private static final Logger log = LoggerFactory.getLogger(ExtToBronzeJob.class);
-
-    private final PipelineConfig config;
-    private final ExchangeRegistry exchanges;
-    private final Database database;
-    private final JsonlObjectSource source;
     /**
      * The run lock's job name. Not "ext-to-bronze": that key is the load transaction's own lock,
      * taken on the load's connection, which would wait for this one's session forever.
      */
     static final String RUN_LOCK = "ext-to-bronze run";
 
+    private static final Logger log = LoggerFactory.getLogger(ExtToBronzeJob.class);
+
+    private final PipelineConfig config;
+    private final ExchangeRegistry exchanges;
+    private final Database database;
+    private final JsonlObjectSource source;
     private final Clock clock;
     private final RunLock runLock;
     private final RawEventCodec codec = new RawEventCodec();

@@ -43,7 +43,7 @@ public final class RunLock {
     /**
      * Takes the lock of {@code job} and {@code key} on this session (autocommit, outside any
      * transaction: a failed wait must not abort one), waiting up to {@link #maxWait()} for a run
-     * that holds it. It is held until {@link #release} or until the connection closes.
+     * that holds it. It is held until the connection closes.
      *
      * @return how long it waited (zero when the lock was free)
      * @throws SQLException with SQLState 55P03 naming the job, the key and the holder's backend pid
@@ -83,15 +83,6 @@ public final class RunLock {
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("{} {}: waited {} ms for another run ({}) to finish", job, key, waited.toMillis(), holder);
         return waited;
-    }
-
-    /** Releases the lock this session holds (closing the connection does too). */
-    public void release(Connection connection, String job, String key) throws SQLException {
-        try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtext(?), hashtext(?))")) {
-            unlock.setString(1, job);
-            unlock.setString(2, key);
-            unlock.execute();
-        }
     }
 
     private static boolean tryLock(Connection connection, String job, String key) throws SQLException {

@@ -19,10 +19,6 @@ import java.util.Optional;
 final class Warehouse {
     /** Every row of every pipeline table, in a fixed order; wall-clock columns (REST fetch and check times) left out. */
     record Contents(List<String> bronze, List<String> restChecked, List<String> silver) {
-        long bronzeRows() {
-            return bronze.size();
-        }
-
         /** Silver rows with the same key more than once (the primary key forbids it; counted for the table). */
         long silverDuplicates() {
             return silver.size() - silver.stream().map(r -> String.join("|", List.of(r.split("\\|")).subList(0, 4))).distinct().count();
@@ -48,13 +44,6 @@ final class Warehouse {
                                low, close, volume, quote_volume, trade_count, vwap, source,
                                CASE WHEN source = 'websocket' THEN ingestion_ts END)
                           FROM silver.fact_ohlcv ORDER BY 1"""));
-    }
-
-    long count(String sql) throws SQLException {
-        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private List<String> rows(String sql) throws SQLException {
@@ -111,7 +100,7 @@ final class Warehouse {
 
     /** The worker backend held by {@link #holdWritesTo}, once it is there. */
     int awaitHeldWorker(Duration timeout) throws Exception {
-        return awaitBackend("wait_event = 'PgSleep' AND query NOT LIKE 'SELECT pid FROM pg_stat_activity%'", timeout)
+        return awaitBackend("wait_event = 'PgSleep'", timeout)
                 .orElseThrow(() -> new AssertionError("no kline-worker backend reached the held row within " + timeout));
     }
 
