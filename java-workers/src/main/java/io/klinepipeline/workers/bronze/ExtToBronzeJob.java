@@ -6,9 +6,11 @@ import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.jsonl.BronzeLayout;
 import io.klinepipeline.jsonl.RawEventCodec;
 import io.klinepipeline.workers.db.Database;
+import io.klinepipeline.workers.db.RunLock;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,12 @@ public final class ExtToBronzeJob {
     /** Hour folders are listed this far past the window's end, for those late closes. */
     static final Duration SPILL_OVER = Duration.ofHours(1);
 
+    /**
+     * The run lock's job name. Not "ext-to-bronze": that key is the load transaction's own lock,
+     * taken on the load's connection, which would wait for this one's session forever.
+     */
+    static final String RUN_LOCK = "ext-to-bronze run";
+
     private static final Logger log = LoggerFactory.getLogger(ExtToBronzeJob.class);
 
     private final PipelineConfig config;
@@ -42,6 +50,7 @@ public final class ExtToBronzeJob {
     private final Database database;
     private final JsonlObjectSource source;
     private final Clock clock;
+    private final RunLock runLock;
     private final RawEventCodec codec = new RawEventCodec();
 
     /**
@@ -50,11 +59,18 @@ public final class ExtToBronzeJob {
      */
     public ExtToBronzeJob(PipelineConfig config, ExchangeRegistry exchanges, Database database, JsonlObjectSource source,
             Clock clock) {
+        this(config, exchanges, database, source, clock, RunLock.withDefaultWait());
+    }
+
+    /** @param runLock how long a run waits for another run of the same stream */
+    public ExtToBronzeJob(PipelineConfig config, ExchangeRegistry exchanges, Database database, JsonlObjectSource source,
+            Clock clock, RunLock runLock) {
         this.config = config;
         this.exchanges = exchanges;
         this.database = database;
         this.source = source;
         this.clock = clock;
+        this.runLock = runLock;
     }
 
     /**
@@ -64,6 +80,16 @@ public final class ExtToBronzeJob {
      */
     public ExtToBronzeReport run(String exchangeName, String symbol, TimeWindow window) throws Exception {
         config.pair(exchangeName, symbol);
+        // A second run of the stream (a double-clicked backfill) waits here, on a session of its
+        // own, for a bounded time and naming the run it waits for; the load's transaction lock
+        // alone would keep the runs apart too, but would wait forever and without a word.
+        try (Connection lockSession = database.connect()) {
+            runLock.hold(lockSession, RUN_LOCK, exchangeName + "/" + symbol);
+            return runLocked(exchangeName, symbol, window);
+        }
+    }
+
+    private ExtToBronzeReport runLocked(String exchangeName, String symbol, TimeWindow window) throws Exception {
         Exchange exchange = exchanges.get(exchangeName);
         String stream = "ext-to-bronze " + exchangeName + "/" + symbol + " " + window;
         Instant runAt = clock.instant();

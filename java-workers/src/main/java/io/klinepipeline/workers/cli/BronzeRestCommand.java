@@ -7,6 +7,7 @@ import io.klinepipeline.pipes.MetadataValue;
 import io.klinepipeline.pipes.PipesCheckSeverity;
 import io.klinepipeline.workers.rest.BronzeRestJob;
 import io.klinepipeline.workers.rest.BronzeRestOptions;
+import io.klinepipeline.workers.rest.Sleeper;
 import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.rest.BronzeRestReport;
 import io.klinepipeline.workers.window.TimeWindow;
@@ -46,7 +47,7 @@ final class BronzeRestCommand extends WorkerCommand {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         // Symbols run one after another, so a batch asks the venue no faster than one stream would.
         BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
-                BronzeRestOptions.defaults());
+                BronzeRestOptions.defaults(), Sleeper.real(), run.runLock());
         run.each(targets, target -> {
             run.log("bronze-rest " + target.label() + " " + window);
             BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);

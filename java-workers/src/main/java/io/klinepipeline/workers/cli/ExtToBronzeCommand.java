@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "ext-to-bronze", mixinStandardHelpOptions = true,
         header = "Load a window's raw JSONL events into bronze (source websocket).",
         description = {
-            "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows. Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load.",
+            "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows, in one transaction: until it commits the old rows stay visible, and a run that fails or is killed leaves them as they were. Two runs of one stream take turns (see --lock-wait). Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load.",
             "",
             "Several symbols (or --all-symbols) are loaded in one run, one after another, each in its own transaction; a symbol that fails does not stop the others, and the run then fails naming it.",
             "",
@@ -38,7 +38,8 @@ final class ExtToBronzeCommand extends WorkerCommand {
         List<RunTarget> targets = run.streamTargets(stream);
         TimeWindow window = run.window(windowOptions);
         try (JsonlObjectSource source = JsonlSourceFactory.forStorage(config.storage())) {
-            ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC());
+            ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC(),
+                    run.runLock());
             run.each(targets, target -> {
                 run.log("ext-to-bronze " + target.label() + " " + window);
                 ExtToBronzeReport report = job.run(target.exchange(), target.symbol(), window);

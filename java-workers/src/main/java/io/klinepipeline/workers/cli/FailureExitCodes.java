@@ -61,6 +61,14 @@ final class FailureExitCodes implements IExecutionExceptionHandler {
         return false;
     }
 
+    /**
+     * What a lost or refused database connection means for the data, added to its message: pgjdbc's
+     * own words ("An I/O error occurred while sending to the backend") do not say whether anything
+     * was written.
+     */
+    static final String CONNECTION_LOST = "the database connection was lost or refused; every window is written in one"
+            + " transaction, so nothing of an unfinished one was committed and running again is safe";
+
     /** One line: the failure's own message and, when it adds something, its cause's (first lines only). */
     static String describe(Throwable e) {
         String message = firstLine(e);
@@ -68,7 +76,22 @@ final class FailureExitCodes implements IExecutionExceptionHandler {
         if (cause != null && cause.getMessage() != null && !message.contains(firstLine(cause))) {
             message = message + " (" + firstLine(cause) + ")";
         }
+        if (inChain(e, FailureExitCodes::connectionLost)) {
+            message = message + " [" + CONNECTION_LOST + "]";
+        }
         return message;
+    }
+
+    /**
+     * SQLState class 08 (connection exception: refused, reset, broken) or 57P01-57P03 (the server
+     * shutting down, restarting after a crash, or not yet accepting connections).
+     */
+    private static boolean connectionLost(Throwable t) {
+        if (!(t instanceof SQLException sql) || sql.getSQLState() == null) {
+            return false;
+        }
+        String state = sql.getSQLState();
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
     }
 
     private static String firstLine(Throwable e) {

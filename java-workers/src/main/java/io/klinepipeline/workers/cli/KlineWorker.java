@@ -39,6 +39,13 @@ public final class KlineWorker {
             description = "pipeline.yaml to read (default: env KLINE_PIPELINE_CONFIG, else ./pipeline.yaml). Example: --config /etc/kline/pipeline.yaml")
     Path config;
 
+    @Option(
+            names = "--lock-wait",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
+            description = "How long a run waits for another run of the same subcommand and stream (silver: pair) to finish; two runs of one stream take turns, and one that waits longer fails with exit code 3 naming the other (default: 600). Example: --lock-wait 60")
+    long lockWaitSeconds;
+
     KlineWorker(java.util.Map<String, String> env) {
         this.env = java.util.Map.copyOf(env);
     }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "silver", mixinStandardHelpOptions = true,
         header = "Merge a pair's final bronze minutes, all exchanges, into silver.fact_ohlcv.",
         description = {
-            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing. Several pairs (or --all-symbols) are merged in one run, each in its own statement; a pair that fails does not stop the others.",
+            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing; two runs of one pair take turns (see --lock-wait). Several pairs (or --all-symbols) are merged in one run, each in its own statement; a pair that fails does not stop the others.",
             "",
             "Example: kline-worker silver --symbol BTC-USDT --symbol ETH-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class SilverCommand extends WorkerCommand {
@@ -48,7 +48,7 @@ final class SilverCommand extends WorkerCommand {
         List<RunTarget> targets = run.pairTargets(symbols, allSymbols);
         TimeWindow window = run.window(windowOptions);
         SilverJob job = new SilverJob(config, name -> run.registry().get(name).sourcePrecedence(), run.migratedDatabase(),
-                Clock.systemUTC());
+                Clock.systemUTC(), run.runLock());
         run.each(targets, target -> {
             CanonicalPair pair = CanonicalPair.parse(target.symbol());
             run.log("silver " + pair + " " + window);

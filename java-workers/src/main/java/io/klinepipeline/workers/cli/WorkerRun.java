@@ -14,9 +14,11 @@ import io.klinepipeline.pipes.PipesTimeWindow;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.db.DatabaseUrl;
 import io.klinepipeline.workers.db.Migrations;
+import io.klinepipeline.workers.db.RunLock;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,19 +49,21 @@ final class WorkerRun implements AutoCloseable {
     private final Path configPath;
     private final Map<String, String> env;
     private final PrintWriter out;
+    private final long lockWaitSeconds;
     private final ExchangeRegistry registry = ExchangeRegistry.standard();
     private PipelineConfig config;
     private String what = "";
 
-    private WorkerRun(PipesSession session, Path configPath, Map<String, String> env, PrintWriter out) {
+    private WorkerRun(PipesSession session, Path configPath, Map<String, String> env, PrintWriter out, long lockWaitSeconds) {
         this.session = session;
         this.configPath = configPath;
         this.env = env;
         this.out = out;
+        this.lockWaitSeconds = lockWaitSeconds;
     }
 
     static WorkerRun start(KlineWorker root, PrintWriter out) {
-        return new WorkerRun(Pipes.open(root.env), root.config, root.env, out);
+        return new WorkerRun(Pipes.open(root.env), root.config, root.env, out, root.lockWaitSeconds);
     }
 
     /** The work of a subcommand; it reports each target it finishes through {@link #each} or {@link #done}. */
@@ -292,6 +296,14 @@ final class WorkerRun implements AutoCloseable {
         Set<String> names = new java.util.LinkedHashSet<>();
         array.forEach(n -> names.add(n.asText()));
         return names;
+    }
+
+    /** How long a run waits for another run of the same stream or pair (--lock-wait). */
+    RunLock runLock() {
+        if (lockWaitSeconds < 1) {
+            throw new UsageException("--lock-wait must be 1 second or more, got " + lockWaitSeconds);
+        }
+        return new RunLock(Duration.ofSeconds(lockWaitSeconds));
     }
 
     /** The database named by KLINE_DATABASE_URL (or the local default). */

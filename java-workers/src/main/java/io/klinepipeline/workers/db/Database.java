@@ -37,6 +37,19 @@ public final class Database {
         }
     }
 
+    /**
+     * Rolls back after {@code failure}, keeping that failure the one to report: a rollback that
+     * fails as well (the connection was lost, which rolls back on the server anyway) is attached
+     * to it as suppressed, never thrown in its place.
+     */
+    public static void rollbackAfter(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     /** jOOQ over one connection, for queries the code composes. */
     public static DSLContext dsl(Connection connection) {
         return DSL.using(connection, SQLDialect.POSTGRES);

@@ -8,6 +8,7 @@ import io.klinepipeline.exchange.RestKlineApi;
 import io.klinepipeline.exchange.TradeHistoryApi;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.db.MissingMinuteRule;
+import io.klinepipeline.workers.db.RunLock;
 import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.net.URI;
@@ -51,14 +52,21 @@ public final class BronzeRestJob {
     private final Clock clock;
     private final BronzeRestOptions options;
     private final Sleeper sleeper;
+    private final RunLock runLock;
 
     public BronzeRestJob(PipelineConfig config, ExchangeRegistry registry, Database database, HttpClient http, Clock clock,
             BronzeRestOptions options) {
-        this(config, registry, database, http, clock, options, Sleeper.real());
+        this(config, registry, database, http, clock, options, Sleeper.real(), RunLock.withDefaultWait());
     }
 
     public BronzeRestJob(PipelineConfig config, ExchangeRegistry registry, Database database, HttpClient http, Clock clock,
             BronzeRestOptions options, Sleeper sleeper) {
+        this(config, registry, database, http, clock, options, sleeper, RunLock.withDefaultWait());
+    }
+
+    /** @param runLock how long a run waits for another run of the same stream */
+    public BronzeRestJob(PipelineConfig config, ExchangeRegistry registry, Database database, HttpClient http, Clock clock,
+            BronzeRestOptions options, Sleeper sleeper, RunLock runLock) {
         this.config = config;
         this.registry = registry;
         this.database = database;
@@ -66,6 +74,7 @@ public final class BronzeRestJob {
         this.clock = clock;
         this.options = options;
         this.sleeper = sleeper;
+        this.runLock = runLock;
     }
 
     /**
@@ -83,8 +92,9 @@ public final class BronzeRestJob {
         try (Connection connection = database.connect()) {
             // Held from before the gaps are looked up until the fills are committed, on this
             // session: a second run of the stream (a double-clicked backfill, an overlapping
-            // schedule) waits, then finds the gaps filled, so no REST weight is spent twice.
-            StreamLock.hold(connection, "bronze-rest", exchange + "/" + symbol);
+            // schedule) waits, then finds the gaps filled, so no REST weight is spent twice. Same
+            // keys as RestFillWriter's transaction-level lock, which this session then re-enters.
+            runLock.hold(connection, "bronze-rest", exchange + "/" + symbol);
             return runLocked(connection, exchange, symbol, window);
         }
     }

@@ -72,11 +72,15 @@ final class RestFillWriter {
                 connection.commit();
                 return new Written(filled, checked);
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                // On a lost connection the rollback fails too ("connection has been closed"): the
+                // first failure is the one that says why, so it is the one thrown.
+                Database.rollbackAfter(connection, e);
                 throw e;
             }
         } finally {
-            connection.setAutoCommit(true);
+            if (!connection.isClosed()) {
+                connection.setAutoCommit(true);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.config.PipelineConfig.Listing;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.db.MissingMinuteRule;
+import io.klinepipeline.workers.db.RunLock;
 import io.klinepipeline.workers.report.Offending;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.sql.Connection;
@@ -30,13 +31,21 @@ public final class SilverJob {
     private final Function<String, SourcePrecedence> precedence;
     private final Database database;
     private final Clock clock;
+    private final RunLock runLock;
 
     /** @param precedence each exchange's preferred source, by name (from its Exchange class) */
     public SilverJob(PipelineConfig config, Function<String, SourcePrecedence> precedence, Database database, Clock clock) {
+        this(config, precedence, database, clock, RunLock.withDefaultWait());
+    }
+
+    /** @param runLock how long a merge waits for another merge of the same pair */
+    public SilverJob(PipelineConfig config, Function<String, SourcePrecedence> precedence, Database database, Clock clock,
+            RunLock runLock) {
         this.config = config;
         this.precedence = precedence;
         this.database = database;
         this.clock = clock;
+        this.runLock = runLock;
     }
 
     /**
@@ -51,8 +60,12 @@ public final class SilverJob {
             throw new ConfigException("pair " + pair + " is not configured for any exchange in pipeline.yaml"
                     + " (add it to an exchange's pairs, with its canonical name)");
         }
-        Instant now = clock.instant();
         try (Connection connection = database.connect()) {
+            // Two merges of a pair at once would each be correct (the upsert takes row locks), but
+            // the second would redo the first's work and report its rows as its own; one after the
+            // other, the second finds them unchanged. Held until the connection closes.
+            runLock.hold(connection, "silver", pair.toString());
+            Instant now = clock.instant();
             connection.setAutoCommit(false);
             try {
                 SilverMerge.Counts counts = SilverMerge.merge(connection, pair, listings, precedence, window);
@@ -65,7 +78,7 @@ public final class SilverJob {
                 LOG.info("silver {} {}: {}", pair, window, report.summary());
                 return report;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                Database.rollbackAfter(connection, e);
                 throw e;
             }
         }

@@ -40,4 +40,15 @@ class FailureExitCodesTest {
                 new SQLException("Connection refused\nmore")));
         assertThat(line).isEqualTo("Unable to connect (Connection refused)");
     }
+
+    @Test
+    void aLostOrRefusedConnectionSaysThatARerunIsSafe() {
+        SQLException reset = new SQLException("An I/O error occurred while sending to the backend.", "08006");
+        SQLException terminated = new SQLException("FATAL: terminating connection due to administrator command", "57P01");
+        assertThat(FailureExitCodes.describe(new RuntimeException("load failed", reset)))
+                .isEqualTo("load failed (An I/O error occurred while sending to the backend.) [" + FailureExitCodes.CONNECTION_LOST + "]");
+        assertThat(FailureExitCodes.describe(terminated)).endsWith("[" + FailureExitCodes.CONNECTION_LOST + "]");
+        assertThat(FailureExitCodes.describe(new SQLException("duplicate key", "23505"))).as("a refusal, not a lost connection")
+                .isEqualTo("duplicate key");
+    }
 }

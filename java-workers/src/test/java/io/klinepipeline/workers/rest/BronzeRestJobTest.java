@@ -446,7 +446,7 @@ class BronzeRestJobTest {
             java.util.concurrent.Future<BronzeRestReport> waiting;
             // Stands in for a first run of the same stream that is still fetching.
             try (java.sql.Connection first = database.connect()) {
-                StreamLock.hold(first, "bronze-rest", "binance/BTCUSDT");
+                io.klinepipeline.workers.db.RunLock.withDefaultWait().hold(first, "bronze-rest", "binance/BTCUSDT");
                 waiting = executor.submit(() -> job(NOW).run("binance", "BTCUSDT", window));
                 Thread.sleep(500);
                 assertThat(waiting).as("blocked on the lock").isNotDone();
@@ -469,7 +469,7 @@ class BronzeRestJobTest {
         binance.addMinutes("ETHUSDT", minute(0), minute(31));
         bronze.plantWebsocketFinal("ETHUSDT", minute(0), minute(30), minute(4));
         try (java.sql.Connection other = database.connect()) {
-            StreamLock.hold(other, "bronze-rest", "binance/BTCUSDT");
+            io.klinepipeline.workers.db.RunLock.withDefaultWait().hold(other, "bronze-rest", "binance/BTCUSDT");
 
             BronzeRestReport report = job(NOW).run("binance", "ETHUSDT", new TimeWindow(minute(0), minute(30)));
 

@@ -29,9 +29,10 @@ import java.util.TreeMap;
  * ({@code [open ms, "o", "h", "l", "c", "volume", close ms, "quote volume", trades, "taker base",
  * "taker quote", "0"]}), oldest first, open times bounded inclusively by startTime and endTime, at
  * most {@code limit} rows (default 500, more than 1000 is Binance's error -1130). Responses can be
- * scripted (429, 418, ...) for the next requests; every request is recorded.
+ * scripted (429, 418, ...) for the next requests; every request is recorded. Public for the fault
+ * tests of other packages.
  */
-final class FakeBinanceServer implements AutoCloseable {
+public final class FakeBinanceServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as the server saw it. */
@@ -61,7 +62,7 @@ final class FakeBinanceServer implements AutoCloseable {
         this.server = server;
     }
 
-    static FakeBinanceServer start() throws IOException {
+    public static FakeBinanceServer start() throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         FakeBinanceServer fake = new FakeBinanceServer(http);
         http.createContext("/", fake::handle);
@@ -70,12 +71,12 @@ final class FakeBinanceServer implements AutoCloseable {
     }
 
     /** The base URL to configure as rest_url. */
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** A synthetic row for every minute in [from, toExclusive) except the given ones. */
-    synchronized void addMinutes(String symbol, Instant from, Instant toExclusive, Instant... except) {
+    public synchronized void addMinutes(String symbol, Instant from, Instant toExclusive, Instant... except) {
         List<Instant> skip = List.of(except);
         for (Instant m = from; m.isBefore(toExclusive); m = m.plusSeconds(60)) {
             if (!skip.contains(m)) {
