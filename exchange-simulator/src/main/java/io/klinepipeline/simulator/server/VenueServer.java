@@ -131,7 +131,10 @@ public final class VenueServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             boolean upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-            if (upgrade && venue.isStreamPath(uri.path())) {
+            if (upgrade && venue.isStreamPath(uri.path()) && faults.refuseHandshakes() != 0) {
+                stats.handshakesRefused.incrementAndGet();
+                respond(ctx, request, RestResponse.of(faults.refuseHandshakes(), "{\"code\":-1,\"msg\":\"stream refused (simulated)\"}"));
+            } else if (upgrade && venue.isStreamPath(uri.path())) {
                 handshake(ctx, request, uri.path());
             } else if (upgrade) {
                 respond(ctx, request, RestResponse.of(404, "{\"error\":\"no stream at " + uri.path() + "\"}"));
