@@ -388,8 +388,8 @@ class ExchangeFaultsTest {
         }
         ChaosRow.of("exchange", "all faults, files vs venues").trials(SYMBOLS.size()).lost(gaps).duplicates(doubled)
                 .unrecoveredErrors(0)
-                .notes(lostOnTheWire + " frames sent by the venues never reached the engine (in flight at resets, after an "
-                        + "oversize frame, or pongs' kin); every frame received is on disk or dead-lettered")
+                .notes(lostOnTheWire + " frames sent by the venues never reached the engine (still in flight when a "
+                        + "connection was reset, or closed by the engine); every frame received is on disk or dead-lettered, none twice")
                 .record();
     }
 
