@@ -47,6 +47,7 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,8 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExchangeFaultsTest {
     private static final double SPEED = 30;
+    /** 1 in make test; make chaos repeats each fault more often. */
+    private static final int SCALE = ChaosRow.scale();
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final Duration INITIAL_DELAY = Duration.ofMillis(50);
     private static final Duration MAX_DELAY = Duration.ofMillis(1000);
@@ -183,9 +186,8 @@ class ExchangeFaultsTest {
     @ValueSource(ints = {1000, 1001, 1008, 1011, 4000})
     @Order(2)
     void serverCloseFrameWithAnyCodeIsAnOutageTheStreamRecoversFrom(int code) throws Exception {
-        Step step = survive("server close frame " + code, 1, true,
-                venue -> simulator.venue(venue).closeConnections(code, "simulated " + code),
-                reconnected());
+        Step step = survive("server close frame " + code, SCALE, 1, true,
+                venue -> simulator.venue(venue).closeConnections(code, "simulated " + code), this::reconnected);
         for (String venue : SYMBOLS.keySet()) {
             assertThat(health(venue).snapshot().lastOutage().orElseThrow().reason()).as(venue + " outage reason")
                     .contains("code " + code);
@@ -196,7 +198,8 @@ class ExchangeFaultsTest {
     @Test
     @Order(3)
     void tcpResetIsAnOutageTheStreamRecoversFrom() throws Exception {
-        Step step = survive("TCP reset (1006)", 1, true, venue -> simulator.venue(venue).dropConnections(), reconnected());
+        Step step = survive("TCP reset (1006)", SCALE, 1, true, venue -> simulator.venue(venue).dropConnections(),
+                this::reconnected);
         for (String venue : SYMBOLS.keySet()) {
             assertThat(health(venue).snapshot().lastOutage().orElseThrow().reason()).as(venue + " outage reason")
                     .containsIgnoringCase("reset");
@@ -210,9 +213,9 @@ class ExchangeFaultsTest {
     @Order(4)
     void halfOpenConnectionIsDetectedBySilenceAndReportedAsDownSince() throws Exception {
         Map<String, String> downLines = new HashMap<>();
-        Step step = survive("half-open connection (silence)", 1, true,
+        Step step = survive("half-open connection (silence)", SCALE, 1, true,
                 venue -> faults(venue).silenceUntil(clock.instant().plus(Duration.ofSeconds(60).multipliedBy((long) SPEED))),
-                venue -> {
+                () -> (venue -> {
                     // Down, as the state object and the periodic metrics line say, while the venue is still silent.
                     StreamHealth.Snapshot s = health(venue).snapshot();
                     if (s.up() || !s.downReason().contains("no data frame")) {
@@ -221,7 +224,7 @@ class ExchangeFaultsTest {
                     String since = s.downSince().orElseThrow().toString();
                     downLines.put(venue, counters(venue).summary());
                     return counters(venue).summary().contains("state=down down_since=" + since);
-                });
+                }));
         for (String venue : SYMBOLS.keySet()) {
             assertThat(downLines.get(venue)).as(venue + " metrics line while down").contains("state=down");
             assertThat(health(venue).snapshot().lastOutage().orElseThrow().reason()).contains("no data frame for "
@@ -234,7 +237,7 @@ class ExchangeFaultsTest {
     @Test
     @Order(5)
     void forcedCutOffOfOldConnectionsIsSurvived() throws Exception {
-        int cuts = 2;
+        int cuts = 2 * SCALE;
         Map<String, Long> before = snapshotEach(v -> stats(v).closedForAge());
         Step step = survive("24 h forced cut-off (scaled to 2 s)", cuts, true,
                 venue -> faults(venue).maxConnectionAge(Duration.ofSeconds(2)),
@@ -252,7 +255,7 @@ class ExchangeFaultsTest {
     void rejectedSubscriptionIsRetriedUntilAccepted() throws Exception {
         Map<String, Long> errorsBefore = snapshotEach(v -> counters(v).errorFrames());
         Map<String, Long> refusedBefore = snapshotEach(v -> stats(v).handshakesRefused());
-        Step step = survive("subscription rejected", 2, true,
+        Step step = survive("subscription rejected", 2 * SCALE, true,
                 venue -> {
                     if (venue.equals("binance")) {
                         faults(venue).refuseHandshakes(400);
@@ -262,8 +265,8 @@ class ExchangeFaultsTest {
                     simulator.venue(venue).closeConnections(1001, "going away"); // the next subscription is refused
                 },
                 venue -> venue.equals("binance")
-                        ? stats(venue).handshakesRefused() - refusedBefore.get(venue) >= 2
-                        : counters(venue).errorFrames() - errorsBefore.get(venue) >= 2);
+                        ? stats(venue).handshakesRefused() - refusedBefore.get(venue) >= 2L * SCALE
+                        : counters(venue).errorFrames() - errorsBefore.get(venue) >= 2L * SCALE);
         rows.add(step.row().notes("error answer stored as a control line, connection closed and retried with back-off; "
                 + "Binance: handshake refused with 400"));
     }
@@ -273,7 +276,7 @@ class ExchangeFaultsTest {
     void duplicatedMessagesAreKeptRawWithoutAnOutage() throws Exception {
         Map<String, Long> sentBefore = snapshotEach(this::sent);
         Step step = survive("duplicated messages", 1, false, venue -> faults(venue).duplicateEvery(3),
-                venue -> sent(venue) - sentBefore.get(venue) >= 30);
+                venue -> sent(venue) - sentBefore.get(venue) >= 30L * SCALE);
         rows.add(step.row().notes("every 3rd frame sent twice; both copies stored raw (the venue sent two), "
                 + "silver keeps one candle per minute"));
     }
@@ -283,7 +286,7 @@ class ExchangeFaultsTest {
     void outOfOrderMessagesAreKeptRawWithoutAnOutage() throws Exception {
         Map<String, Long> sentBefore = snapshotEach(this::sent);
         Step step = survive("out-of-order messages", 1, false, venue -> faults(venue).reorderEvery(4),
-                venue -> sent(venue) - sentBefore.get(venue) >= 30);
+                venue -> sent(venue) - sentBefore.get(venue) >= 30L * SCALE);
         rows.add(step.row().notes("every 4th frame held back behind the next; stored in arrival order"));
     }
 
@@ -291,9 +294,9 @@ class ExchangeFaultsTest {
     @Order(9)
     void frameOverTheSizeLimitIsDeadLetteredAndTheConnectionReplaced() throws Exception {
         Map<String, Long> deadBefore = snapshotEach(v -> counters(v).deadLetteredCount());
-        Step step = survive("message over the frame limit", 2, true,
+        Step step = survive("message over the frame limit", 2 * SCALE, true,
                 venue -> faults(venue).oversizeEvery(10, 2 << 20),
-                venue -> counters(venue).deadLetteredCount() - deadBefore.get(venue) >= 2);
+                venue -> counters(venue).deadLetteredCount() - deadBefore.get(venue) >= 2L * SCALE);
         for (String venue : SYMBOLS.keySet()) {
             assertThat(health(venue).snapshot().lastOutage().orElseThrow().reason()).contains("size limit");
         }
@@ -305,8 +308,8 @@ class ExchangeFaultsTest {
     @Order(10)
     void invalidUtf8FrameIsDeadLetteredWithoutAnOutage() throws Exception {
         Map<String, Long> deadBefore = snapshotEach(v -> counters(v).deadLetteredCount());
-        Step step = survive("invalid UTF-8 text frame", 3, false, venue -> faults(venue).invalidUtf8Every(10),
-                venue -> counters(venue).deadLetteredCount() - deadBefore.get(venue) >= 3);
+        Step step = survive("invalid UTF-8 text frame", 3 * SCALE, false, venue -> faults(venue).invalidUtf8Every(10),
+                venue -> counters(venue).deadLetteredCount() - deadBefore.get(venue) >= 3L * SCALE);
         rows.add(step.row().notes("dead-lettered as base64 with its reason; the connection stays up"));
     }
 
@@ -370,9 +373,9 @@ class ExchangeFaultsTest {
             Map<String, Integer> errors = deadLetterErrors.getOrDefault(venue, Map.of());
             assertThat(errors.keySet()).as(venue + " dead-letter reasons").containsExactlyInAnyOrder("oversize", "utf8");
             assertThat((long) errors.get("oversize")).as(venue + " oversize dead letters")
-                    .isBetween(2L, stats(venue).oversizeFramesSent());
+                    .isBetween(2L * SCALE, stats(venue).oversizeFramesSent());
             assertThat((long) errors.get("utf8")).as(venue + " invalid UTF-8 dead letters")
-                    .isBetween(3L, stats(venue).invalidUtf8FramesSent());
+                    .isBetween(3L * SCALE, stats(venue).invalidUtf8FramesSent());
         }
         assertThat(doubled).as("lines stored more often than the venue sent them").isZero();
 
@@ -407,16 +410,28 @@ class ExchangeFaultsTest {
      */
     private Step survive(String fault, int repetitions, boolean outage, Consumer<String> inject, Predicate<String> seen)
             throws Exception {
+        return survive(fault, 1, repetitions, outage, inject, () -> seen);
+    }
+
+    /**
+     * {@code rounds} times: injects, waits until {@code seen.get()} (asked before each injection)
+     * holds for every venue, clears and waits for data. Each round counts {@code perRound} trials per venue.
+     */
+    private Step survive(String fault, int rounds, int perRound, boolean outage, Consumer<String> inject,
+            Supplier<Predicate<String>> seenEachRound) throws Exception {
         Map<String, Long> sentBefore = snapshotEach(this::sent);
         Map<String, Long> storedBefore = snapshotEach(this::stored);
         Map<String, Long> reconnectsBefore = snapshotEach(v -> health(v).snapshot().reconnects());
         Instant injectedAt = clock.instant();
-        SYMBOLS.keySet().forEach(inject);
-        for (String venue : SYMBOLS.keySet()) {
-            awaitTrue(venue + " shows " + fault, () -> seen.test(venue));
+        for (int round = 0; round < rounds; round++) {
+            Predicate<String> seen = seenEachRound.get();
+            SYMBOLS.keySet().forEach(inject);
+            for (String venue : SYMBOLS.keySet()) {
+                awaitTrue(venue + " shows " + fault, () -> seen.test(venue));
+            }
+            SYMBOLS.keySet().forEach(venue -> faults(venue).clear());
+            awaitFlowing(snapshotEach(this::stored));
         }
-        SYMBOLS.keySet().forEach(venue -> faults(venue).clear());
-        awaitFlowing(snapshotEach(this::stored));
         long sent = 0;
         long stored = 0;
         for (String venue : SYMBOLS.keySet()) {
@@ -432,7 +447,7 @@ class ExchangeFaultsTest {
             sent += sent(venue) - sentBefore.get(venue);
             stored += stored(venue) - storedBefore.get(venue);
         }
-        return new Step(fault, SYMBOLS.size() * repetitions, sent, stored);
+        return new Step(fault, SYMBOLS.size() * rounds * perRound, sent, stored);
     }
 
     /** Every stream up and {@link #RESUMED} more frames stored than {@code storedBefore}. */
