@@ -43,6 +43,7 @@ import java.util.Map;
  * GET  /venues/{v}/candles?symbol=&amp;from=&amp;to= the exact candles of [from, to) (ISO-8601)
  * POST /venues/{v}/drop                      reset every connection
  * POST /venues/{v}/close?code=1001           close every connection with a close frame
+ * POST /venues/{v}/shutdown_notice           the venue's own maintenance notice on every connection
  * POST /venues/{v}/faults?...                gap_from&amp;gap_to, silence_seconds, malformed_every,
  *                                            duplicate_every, reorder_every, reject_subscriptions,
  *                                            max_connection_age_seconds, oversize_every&amp;oversize_bytes,
@@ -111,6 +112,7 @@ final class AdminServer implements AutoCloseable {
         }
         switch (action) {
             case "drop" -> venue.dropConnections();
+            case "shutdown_notice" -> venue.announceShutdown();
             case "close" -> venue.closeConnections(Integer.parseInt(param(query, "code", "1001")), param(query, "reason", "going away"));
             case "faults/clear" -> venue.faults().clear();
             case "faults" -> applyFaults(venue.faults(), query);

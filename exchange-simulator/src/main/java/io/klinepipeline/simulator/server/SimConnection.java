@@ -282,6 +282,14 @@ final class SimConnection implements StreamSession {
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /** Sends the venue's own maintenance notice, if it has one; the connection stays open. */
+    void announceShutdown() {
+        channel.eventLoop().execute(() -> venue.shutdownNotice(this, now()).ifPresent(notice -> {
+            stats.shutdownNoticesSent.incrementAndGet();
+            sendControl(notice);
+        }));
+    }
+
     /** Cuts the TCP connection with a reset, without a close frame, as a failing network does. */
     void reset() {
         channel.eventLoop().execute(() -> {

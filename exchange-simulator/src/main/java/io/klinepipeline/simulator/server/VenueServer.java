@@ -115,6 +115,14 @@ public final class VenueServer implements AutoCloseable {
         connections.values().forEach(SimConnection::reset);
     }
 
+    /**
+     * Sends every open connection the venue's own notice of a coming maintenance (Binance's
+     * serverShutdown, OKX's notice 64008); venues that document none send nothing. Connections stay open.
+     */
+    public void announceShutdown() {
+        connections.values().forEach(SimConnection::announceShutdown);
+    }
+
     /** Closes every open connection with a close frame of this code, as a venue going into maintenance does. */
     public void closeConnections(int code, String reason) {
         connections.values().forEach(c -> c.close(code, reason));

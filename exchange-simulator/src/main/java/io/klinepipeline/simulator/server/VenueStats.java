@@ -25,6 +25,7 @@ public final class VenueStats {
     final AtomicLong oversizeFramesSent = new AtomicLong();
     final AtomicLong invalidUtf8FramesSent = new AtomicLong();
     final AtomicLong handshakesRefused = new AtomicLong();
+    final AtomicLong shutdownNoticesSent = new AtomicLong();
     /** Text frames as sent, when a test asked for them; null otherwise. */
     private volatile Queue<String> sentFrames;
     private final AtomicLong journalled = new AtomicLong();
@@ -76,6 +77,10 @@ public final class VenueStats {
 
     public long invalidUtf8FramesSent() {
         return invalidUtf8FramesSent.get();
+    }
+
+    public long shutdownNoticesSent() {
+        return shutdownNoticesSent.get();
     }
 
     public long handshakesRefused() {
@@ -149,6 +154,7 @@ public final class VenueStats {
         map.put("oversize_frames_sent", oversizeFramesSent());
         map.put("invalid_utf8_frames_sent", invalidUtf8FramesSent());
         map.put("handshakes_refused", handshakesRefused());
+        map.put("shutdown_notices_sent", shutdownNoticesSent());
         return map;
     }
 }

@@ -313,9 +313,49 @@ class ExchangeFaultsTest {
         rows.add(step.row().notes("dead-lettered as base64 with its reason; the connection stays up"));
     }
 
-    /** What the files hold, against what the venues sent; then the table's rows. */
+    /**
+     * Binance and OKX announce maintenance on the open connection (the other three document no such
+     * notice): the engine opens a replacement at once and closes the old connection when the new one
+     * delivers, so the stream is never down.
+     */
     @Test
     @Order(11)
+    void venuesShutdownNoticeIsAnsweredByAReplacementWithoutAnOutage() throws Exception {
+        List<String> announcing = List.of("binance", "okx");
+        long sent = 0;
+        long storedBefore = announcing.stream().mapToLong(this::stored).sum();
+        long sentBefore = announcing.stream().mapToLong(this::sent).sum();
+        for (int round = 0; round < SCALE; round++) {
+            Map<String, Long> rotations = snapshotEach(v -> counters(v).rotations());
+            Map<String, Long> reconnects = snapshotEach(v -> health(v).snapshot().reconnects());
+            Map<String, StreamHealth.Outage> outages = new HashMap<>();
+            announcing.forEach(venue -> outages.put(venue, health(venue).snapshot().lastOutage().orElseThrow()));
+            announcing.forEach(venue -> simulator.venue(venue).announceShutdown());
+            for (String venue : announcing) {
+                awaitTrue(venue + " replaced", () -> counters(venue).rotations() > rotations.get(venue)
+                        && stats(venue).connectionsOpen() == 1);
+            }
+            awaitFlowing(snapshotEach(this::stored));
+            for (String venue : announcing) {
+                StreamHealth.Snapshot s = health(venue).snapshot();
+                assertThat(s.reconnects()).as(venue + " reconnects").isEqualTo(reconnects.get(venue));
+                assertThat(s.lastOutage()).as(venue + " no new outage").contains(outages.get(venue));
+                assertThat(s.up()).as(venue + " up").isTrue();
+            }
+        }
+        for (String venue : announcing) {
+            assertThat(stats(venue).shutdownNoticesSent()).as(venue + " notices").isGreaterThanOrEqualTo(SCALE);
+        }
+        sent = announcing.stream().mapToLong(this::sent).sum() - sentBefore;
+        rows.add(ChaosRow.of("exchange", "venue's maintenance notice").trials(announcing.size() * SCALE).sent(sent)
+                .onDisk(announcing.stream().mapToLong(this::stored).sum() - storedBefore).lost(0).duplicates(0).unrecoveredErrors(0)
+                .notes("Binance serverShutdown, OKX notice 64008 (Coinbase, Kraken, Bybit document none): replaced at once, "
+                        + "new connection first, no outage"));
+    }
+
+    /** What the files hold, against what the venues sent; then the table's rows. */
+    @Test
+    @Order(20)
     void filesHoldExactlyWhatTheVenuesSentNothingTwiceNoGap() throws Exception {
         for (String venue : SYMBOLS.keySet()) {
             assertThat(health(venue).snapshot().up()).as(venue + " up at the end").isTrue();
