@@ -23,7 +23,7 @@ public final class StreamHealth {
     private volatile State state;
     private volatile Instant lastMessageAt;
 
-    /** Down since {@code startedAt} until the first connection is subscribed. */
+    /** Down since {@code startedAt} ("not connected yet") until the first connection delivers data. */
     public StreamHealth(StreamId stream, Instant startedAt) {
         this.stream = stream;
         this.state = new State(false, Optional.of(startedAt), "not connected yet", 0, Optional.empty(), List.of(), Optional.empty());
