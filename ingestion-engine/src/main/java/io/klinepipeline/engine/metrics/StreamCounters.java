@@ -19,7 +19,7 @@ public final class StreamCounters {
     private final AtomicLong errorFrames = new AtomicLong();
     private final StreamHealth health;
 
-    /** @param startedAt when the stream was started: it counts as down from then until its first connection */
+    /** @param startedAt when the stream was started: it counts as down from then until its first data */
     public StreamCounters(StreamId stream, Instant startedAt) {
         this.stream = stream;
         this.health = new StreamHealth(stream, startedAt);

@@ -46,12 +46,12 @@ public final class StreamHealth {
     /**
      * One reading of the stream's state.
      *
-     * @param up a connection is subscribed
+     * @param up a connection is delivering data
      * @param downSince when the stream last went down (or the engine started); empty while up
      * @param downReason why it went down; empty string while up
      * @param reconnects reconnects scheduled since start
      * @param lastMessageAt receive time of the last frame stored (data, heartbeat or control)
-     * @param lastUpAt when the stream was last subscribed
+     * @param lastUpAt when data last started flowing on a new connection
      * @param recentReconnects the last few reconnect pauses, oldest first
      * @param lastOutage the last outage the stream recovered from
      */
@@ -90,8 +90,8 @@ public final class StreamHealth {
     }
 
     /**
-     * A connection is subscribed at {@code at}. Returns how long the stream was down when it had
-     * been up before (a recovery the caller logs); empty for the first connection or when it was up.
+     * A connection delivered its first data at {@code at}. Returns how long the stream was down when
+     * it had been up before (a recovery the caller logs); empty for the first connection or when it was up.
      */
     public synchronized Optional<Duration> up(Instant at) {
         State s = state;

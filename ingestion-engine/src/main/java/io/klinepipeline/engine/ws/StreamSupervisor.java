@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * way over the old connection are still read. The overlap may duplicate events but misses none.
  *
  * <p>It keeps the stream's {@link StreamHealth}: down (since when, why) from the moment its
- * connection is lost until a new one delivers data (or a heartbeat that proves it alive), with one WARN line when it goes down and one
- * INFO line when it is up again. A replacement that takes over from a live connection is no outage.
+ * connection is lost until a new one delivers data (or a heartbeat that proves it alive), with
+ * one WARN line when it goes down and one INFO line when it is up again. A replacement that takes
+ * over from a live connection is no outage.
  *
  * <p>All state lives on one event loop, which also runs the stream's connections: no locks.
  */
@@ -106,7 +107,7 @@ public final class StreamSupervisor {
         StreamConnection connection = connector.connect(loop, target, target.stream() + "#" + sequence, target.runId() + "." + sequence);
         if (replacing) {
             incoming = connection;
-            log.info("[{}] replacing {} before it reaches its maximum age", connection, current);
+            log.info("[{}] replacing {} (maximum age, or the server announced a shutdown)", connection, current);
         }
         connection.ready().addListener(f -> {
             if (f.isSuccess()) {
