@@ -77,7 +77,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The simulator's clock runs {@value #SPEED} times as fast as the wall clock and is the
  * engine's clock too, so times in the state and logs are simulated time; the exchanges'
- * connection-rate limits are sped up by the same factor.
+ * connection-rate limits are sped up by the same factor. The methods run in order against the one
+ * engine, and the last one checks what all of them wrote: run the class, not a single method.
  */
 @Tag("chaos")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
