@@ -150,7 +150,7 @@ public final class Engine implements AutoCloseable {
             }
             StreamId stream = streams.get(i);
             ConnectionBudget budget = budgets.computeIfAbsent(stream.exchangeName(),
-                    name -> ConnectionBudget.of(stream.exchange().stream().connectionLimit()));
+                    name -> ConnectionBudget.of(stream.exchange().stream().connectionLimit(), options.connectionLimitSpeedup()));
             StreamSupervisor supervisor = startStream(stream, writerId, connector, jitter, budget, finished);
             // Exchanges limit new connections per IP: open them one by one.
             supervisor.start(engine.connectSpacing().multipliedBy(i));
@@ -165,7 +165,7 @@ public final class Engine implements AutoCloseable {
         StorageConfig storage = config.storage();
         EngineConfig engine = config.engine();
         StreamProtocol protocol = stream.exchange().stream();
-        StreamCounters streamCounters = new StreamCounters(stream);
+        StreamCounters streamCounters = new StreamCounters(stream, clock.instant());
         counters.add(streamCounters);
         FrameQueue queue = new FrameQueue(stream, QUEUE_HIGH_WATERMARK, QUEUE_LOW_WATERMARK);
         HourlyJsonlWriter writer = new HourlyJsonlWriter(stream, storage.localDir(), RollPolicy.from(engine), writerId, clock,

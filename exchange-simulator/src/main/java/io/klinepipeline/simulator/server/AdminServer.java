@@ -43,9 +43,11 @@ import java.util.Map;
  * GET  /venues/{v}/candles?symbol=&amp;from=&amp;to= the exact candles of [from, to) (ISO-8601)
  * POST /venues/{v}/drop                      reset every connection
  * POST /venues/{v}/close?code=1001           close every connection with a close frame
+ * POST /venues/{v}/shutdown_notice           the venue's own maintenance notice on every connection
  * POST /venues/{v}/faults?...                gap_from&amp;gap_to, silence_seconds, malformed_every,
  *                                            duplicate_every, reorder_every, reject_subscriptions,
- *                                            max_connection_age_seconds, rest=RATE_LIMIT_STATUS|
+ *                                            max_connection_age_seconds, oversize_every&amp;oversize_bytes,
+ *                                            invalid_utf8_every, refuse_handshakes=429, rest=RATE_LIMIT_STATUS|
  *                                            RATE_LIMIT_BODY|SERVER_ERROR&amp;rest_count=n
  * POST /venues/{v}/faults/clear              every fault off
  * </pre>
@@ -110,6 +112,7 @@ final class AdminServer implements AutoCloseable {
         }
         switch (action) {
             case "drop" -> venue.dropConnections();
+            case "shutdown_notice" -> venue.announceShutdown();
             case "close" -> venue.closeConnections(Integer.parseInt(param(query, "code", "1001")), param(query, "reason", "going away"));
             case "faults/clear" -> venue.faults().clear();
             case "faults" -> applyFaults(venue.faults(), query);
@@ -140,6 +143,16 @@ final class AdminServer implements AutoCloseable {
         }
         if (p.containsKey("max_connection_age_seconds")) {
             faults.maxConnectionAge(Duration.ofSeconds(Long.parseLong(param(query, "max_connection_age_seconds", "0"))));
+        }
+        if (p.containsKey("oversize_every")) {
+            faults.oversizeEvery(Integer.parseInt(param(query, "oversize_every", "0")),
+                    Integer.parseInt(param(query, "oversize_bytes", String.valueOf(2 << 20))));
+        }
+        if (p.containsKey("invalid_utf8_every")) {
+            faults.invalidUtf8Every(Integer.parseInt(param(query, "invalid_utf8_every", "0")));
+        }
+        if (p.containsKey("refuse_handshakes")) {
+            faults.refuseHandshakes(Integer.parseInt(param(query, "refuse_handshakes", "0")));
         }
         if (p.containsKey("rest")) {
             faults.failNextRest(RestFault.valueOf(param(query, "rest", null).toUpperCase(Locale.ROOT)),

@@ -156,6 +156,16 @@ final class SimConnection implements StreamSession {
             return;
         }
         dataFrames++;
+        int oversize = faults.oversizeEvery();
+        if (oversize > 0 && dataFrames % oversize == 0) {
+            writeOversize(faults.oversizeBytes());
+            return;
+        }
+        int invalidUtf8 = faults.invalidUtf8Every();
+        if (invalidUtf8 > 0 && dataFrames % invalidUtf8 == 0) {
+            writeInvalidUtf8(text);
+            return;
+        }
         int malformed = faults.malformedEvery();
         int duplicate = faults.duplicateEvery();
         int reorder = faults.reorderEvery();
@@ -177,11 +187,34 @@ final class SimConnection implements StreamSession {
 
     private void write(String text) {
         stats.dataFramesSent.incrementAndGet();
+        stats.journal(text);
         if (firehoseNow != null) {
             channel.write(new TextWebSocketFrame(text)); // pump() flushes once per batch
         } else {
             channel.writeAndFlush(new TextWebSocketFrame(text));
         }
+    }
+
+    /** One text frame of exactly {@code bytes} bytes: a JSON object whose only field is padding. */
+    private void writeOversize(int bytes) {
+        String head = "{\"padding\":\"";
+        String tail = "\"}";
+        String frame = head + "x".repeat(bytes - head.length() - tail.length()) + tail;
+        stats.oversizeFramesSent.incrementAndGet();
+        channel.writeAndFlush(new TextWebSocketFrame(frame));
+    }
+
+    /** The frame's text with a byte in the middle that never occurs in UTF-8 (0xFF), sent as a text frame. */
+    private void writeInvalidUtf8(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[utf8.length + 1];
+        int middle = utf8.length / 2;
+        System.arraycopy(utf8, 0, bytes, 0, middle);
+        bytes[middle] = (byte) 0xFF;
+        System.arraycopy(utf8, middle, bytes, middle + 1, utf8.length - middle);
+        stats.invalidUtf8FramesSent.incrementAndGet();
+        // Netty's encoder does not validate outgoing text frames: the bytes go out as they are.
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
     }
 
     @Override
@@ -190,6 +223,7 @@ final class SimConnection implements StreamSession {
             return;
         }
         stats.controlFramesSent.incrementAndGet();
+        stats.journal(text);
         channel.writeAndFlush(new TextWebSocketFrame(text));
     }
 
@@ -246,6 +280,14 @@ final class SimConnection implements StreamSession {
     @Override
     public void close(int code, String reason) {
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Sends the venue's own maintenance notice, if it has one; the connection stays open. */
+    void announceShutdown() {
+        channel.eventLoop().execute(() -> venue.shutdownNotice(this, now()).ifPresent(notice -> {
+            stats.shutdownNoticesSent.incrementAndGet();
+            sendControl(notice);
+        }));
     }
 
     /** Cuts the TCP connection with a reset, without a close frame, as a failing network does. */

@@ -24,6 +24,10 @@ public final class VenueFaults {
     private volatile int reorderEvery;
     private volatile boolean rejectSubscriptions;
     private volatile Duration maxConnectionAge;
+    private volatile int oversizeEvery;
+    private volatile int oversizeBytes;
+    private volatile int invalidUtf8Every;
+    private volatile int refuseHandshakes;
 
     /** The venue sends no market data for minutes starting in [from, toExclusive), on any connection. */
     public VenueFaults gap(Instant from, Instant toExclusive) {
@@ -82,6 +86,37 @@ public final class VenueFaults {
         return this;
     }
 
+    /**
+     * Every n-th data frame is replaced by one text frame of {@code bytes} bytes (valid JSON, padded),
+     * larger than a client's frame limit; 0 turns it off.
+     */
+    public VenueFaults oversizeEvery(int n, int bytes) {
+        if (n > 0 && bytes < 64) {
+            throw new IllegalArgumentException("an oversize frame needs at least 64 bytes, not " + bytes);
+        }
+        oversizeBytes = bytes;
+        oversizeEvery = nonNegative(n);
+        return this;
+    }
+
+    /** Every n-th data frame is sent as a text frame whose bytes are not valid UTF-8; 0 turns it off. */
+    public VenueFaults invalidUtf8Every(int n) {
+        invalidUtf8Every = nonNegative(n);
+        return this;
+    }
+
+    /**
+     * WebSocket handshakes are answered with this HTTP status instead of an upgrade (Binance refuses a
+     * stream it will not serve, or too many connections, this way: it subscribes by URL); 0 turns it off.
+     */
+    public VenueFaults refuseHandshakes(int httpStatus) {
+        if (httpStatus != 0 && (httpStatus < 400 || httpStatus > 599)) {
+            throw new IllegalArgumentException("a refusal is an HTTP status 400-599, not " + httpStatus);
+        }
+        refuseHandshakes = httpStatus;
+        return this;
+    }
+
     /** The next {@code count} REST requests get this fault instead of data. */
     public VenueFaults failNextRest(RestFault fault, int count) {
         for (int i = 0; i < count; i++) {
@@ -100,6 +135,9 @@ public final class VenueFaults {
         reorderEvery = 0;
         rejectSubscriptions = false;
         maxConnectionAge = null;
+        oversizeEvery = 0;
+        invalidUtf8Every = 0;
+        refuseHandshakes = 0;
     }
 
     Optional<RestFault> takeRestFault() {
@@ -120,6 +158,22 @@ public final class VenueFaults {
 
     boolean rejectSubscriptions() {
         return rejectSubscriptions;
+    }
+
+    int oversizeEvery() {
+        return oversizeEvery;
+    }
+
+    int oversizeBytes() {
+        return oversizeBytes;
+    }
+
+    int invalidUtf8Every() {
+        return invalidUtf8Every;
+    }
+
+    int refuseHandshakes() {
+        return refuseHandshakes;
     }
 
     Optional<Duration> maxConnectionAge() {

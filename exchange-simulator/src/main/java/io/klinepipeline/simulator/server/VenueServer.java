@@ -115,6 +115,14 @@ public final class VenueServer implements AutoCloseable {
         connections.values().forEach(SimConnection::reset);
     }
 
+    /**
+     * Sends every open connection the venue's own notice of a coming maintenance (Binance's
+     * serverShutdown, OKX's notice 64008); venues that document none send nothing. Connections stay open.
+     */
+    public void announceShutdown() {
+        connections.values().forEach(SimConnection::announceShutdown);
+    }
+
     /** Closes every open connection with a close frame of this code, as a venue going into maintenance does. */
     public void closeConnections(int code, String reason) {
         connections.values().forEach(c -> c.close(code, reason));
@@ -131,7 +139,10 @@ public final class VenueServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             boolean upgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
-            if (upgrade && venue.isStreamPath(uri.path())) {
+            if (upgrade && venue.isStreamPath(uri.path()) && faults.refuseHandshakes() != 0) {
+                stats.handshakesRefused.incrementAndGet();
+                respond(ctx, request, RestResponse.of(faults.refuseHandshakes(), "{\"code\":-1,\"msg\":\"stream refused (simulated)\"}"));
+            } else if (upgrade && venue.isStreamPath(uri.path())) {
                 handshake(ctx, request, uri.path());
             } else if (upgrade) {
                 respond(ctx, request, RestResponse.of(404, "{\"error\":\"no stream at " + uri.path() + "\"}"));

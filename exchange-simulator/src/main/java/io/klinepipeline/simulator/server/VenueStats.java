@@ -1,9 +1,12 @@
 package io.klinepipeline.simulator.server;
 
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Queue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What happened on one venue so far: what tests and the demo check the client against. */
@@ -19,6 +22,15 @@ public final class VenueStats {
     final AtomicLong closedForAge = new AtomicLong();
     final AtomicLong restRequests = new AtomicLong();
     final AtomicLong restFaults = new AtomicLong();
+    final AtomicLong oversizeFramesSent = new AtomicLong();
+    final AtomicLong invalidUtf8FramesSent = new AtomicLong();
+    final AtomicLong handshakesRefused = new AtomicLong();
+    final AtomicLong shutdownNoticesSent = new AtomicLong();
+    /** Text frames as sent, when a test asked for them; null otherwise. */
+    private volatile Queue<String> sentFrames;
+    private final AtomicLong journalled = new AtomicLong();
+    /** Bounds the journal: a forgotten one must not grow the simulator without end. */
+    static final int MAX_JOURNAL = 1_000_000;
     // Bounded: a client that sends ever-new texts must not grow the simulator.
     final Set<String> clientTextsSeen = ConcurrentHashMap.newKeySet();
 
@@ -27,6 +39,52 @@ public final class VenueStats {
         if (clientTextsSeen.size() < 100) {
             clientTextsSeen.add(text);
         }
+    }
+
+    /**
+     * From now on, keeps the text of every data and control frame sent (after duplication and
+     * reordering, as it went out; up to {@value #MAX_JOURNAL}), so a test can compare what a client
+     * stored with what the venue sent. Oversize and invalid UTF-8 frames are counted instead.
+     */
+    public void keepSentFrames() {
+        if (sentFrames == null) {
+            sentFrames = new ConcurrentLinkedQueue<>();
+        }
+    }
+
+    void journal(String text) {
+        Queue<String> journal = sentFrames;
+        if (journal != null && journalled.incrementAndGet() <= MAX_JOURNAL) {
+            journal.add(text);
+        }
+    }
+
+    /** The text frames sent since {@link #keepSentFrames()}, in the order they were sent (per connection). */
+    public List<String> sentFrames() {
+        Queue<String> journal = sentFrames;
+        if (journal == null) {
+            throw new IllegalStateException("call keepSentFrames() first");
+        }
+        if (journalled.get() > MAX_JOURNAL) {
+            throw new IllegalStateException("more than " + MAX_JOURNAL + " frames sent: the journal is incomplete");
+        }
+        return List.copyOf(journal);
+    }
+
+    public long oversizeFramesSent() {
+        return oversizeFramesSent.get();
+    }
+
+    public long invalidUtf8FramesSent() {
+        return invalidUtf8FramesSent.get();
+    }
+
+    public long shutdownNoticesSent() {
+        return shutdownNoticesSent.get();
+    }
+
+    public long handshakesRefused() {
+        return handshakesRefused.get();
     }
 
     public long connectionsOpened() {
@@ -59,6 +117,10 @@ public final class VenueStats {
         return dataFramesSent.get();
     }
 
+    public long controlFramesSent() {
+        return controlFramesSent.get();
+    }
+
     public long closedForIdleClient() {
         return closedForIdleClient.get();
     }
@@ -84,11 +146,15 @@ public final class VenueStats {
         map.put("pings_sent", pingsSent());
         map.put("pongs_received", pongsReceived());
         map.put("data_frames_sent", dataFramesSent());
-        map.put("control_frames_sent", controlFramesSent.get());
+        map.put("control_frames_sent", controlFramesSent());
         map.put("closed_for_idle_client", closedForIdleClient());
         map.put("closed_for_age", closedForAge());
         map.put("rest_requests", restRequests());
         map.put("rest_faults", restFaults());
+        map.put("oversize_frames_sent", oversizeFramesSent());
+        map.put("invalid_utf8_frames_sent", invalidUtf8FramesSent());
+        map.put("handshakes_refused", handshakesRefused());
+        map.put("shutdown_notices_sent", shutdownNoticesSent());
         return map;
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -73,6 +74,15 @@ public final class BinanceVenue implements Venue {
             reply.set("id", request.path("id"));
             session.sendControl(Json.write(reply));
         }
+    }
+
+    /** {@code {"e":"serverShutdown","E":<ms>}}, which Binance's WebSocket Streams send ahead of a server's maintenance. */
+    @Override
+    public Optional<String> shutdownNotice(StreamSession session, Instant now) {
+        ObjectNode notice = Json.object();
+        notice.put("e", "serverShutdown");
+        notice.put("E", now.toEpochMilli());
+        return Optional.of(Json.write(notice));
     }
 
     @Override

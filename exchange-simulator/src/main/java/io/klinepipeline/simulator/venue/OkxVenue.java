@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * OKX v5 (www.okx.com/docs-v5, "WebSocket" and "Market Data"): candles only on
@@ -99,6 +100,17 @@ public final class OkxVenue implements Venue {
         error.put("msg", msg);
         error.put("connId", session.id());
         return Json.write(error);
+    }
+
+    /** Notice 64008, pushed 30 s before a service upgrade closes the connection (OKX API v5, "WebSocket"). */
+    @Override
+    public Optional<String> shutdownNotice(StreamSession session, Instant now) {
+        ObjectNode notice = Json.object();
+        notice.put("event", "notice");
+        notice.put("code", "64008");
+        notice.put("msg", "The connection will soon be closed for a service upgrade. Please reconnect.");
+        notice.put("connId", session.id());
+        return Optional.of(Json.write(notice));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.klinepipeline.simulator.venue;
 import io.klinepipeline.simulator.market.Listing;
 import io.klinepipeline.simulator.market.SyntheticMarket;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * One exchange as the simulator plays it: its WebSocket path, subscribe and keepalive rules and
@@ -28,6 +29,11 @@ public interface Venue {
 
     /** Time moved from {@code from} (exclusive) to {@code to} (inclusive): send what the venue would have. */
     void onTick(StreamSession session, Instant from, Instant to);
+
+    /** The venue's own notice ahead of a maintenance that will close the connection, if it documents one. */
+    default Optional<String> shutdownNotice(StreamSession session, Instant now) {
+        return Optional.empty();
+    }
 
     /** The venue's keepalive rules. */
     KeepAlive keepAlive();

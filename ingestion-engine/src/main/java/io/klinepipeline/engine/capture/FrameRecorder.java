@@ -113,6 +113,11 @@ public final class FrameRecorder {
                 deadLetter(frame, "base64", "text frame is not valid UTF-8 (its bytes are in base64)");
                 return;
             }
+            case OVERSIZE -> {
+                deadLetter(frame, "none", "frame larger than the engine's WebSocket size limit: its bytes were not kept "
+                        + "and the connection was closed (and replaced)");
+                return;
+            }
             case TEXT -> { }
         }
         String line;

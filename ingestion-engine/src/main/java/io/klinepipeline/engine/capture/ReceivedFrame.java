@@ -20,7 +20,9 @@ public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String c
         /** A binary frame, which the JSONL contract cannot hold. */
         BINARY,
         /** A text frame whose bytes are not valid UTF-8. */
-        INVALID_UTF8
+        INVALID_UTF8,
+        /** A frame larger than the engine's frame limit: its bytes were discarded unread, {@code text} is empty. */
+        OVERSIZE
     }
 
     public static ReceivedFrame text(String text, Instant receivedAt, String connection, String connectionId, long sequence) {
@@ -35,8 +37,13 @@ public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String c
         return new ReceivedFrame(base64, receivedAt, Kind.INVALID_UTF8, connection, connectionId, sequence);
     }
 
+    /** A note that a frame over the size limit arrived here; the connection it came on is being closed. */
+    public static ReceivedFrame oversize(Instant receivedAt, String connection, String connectionId, long sequence) {
+        return new ReceivedFrame("", receivedAt, Kind.OVERSIZE, connection, connectionId, sequence);
+    }
+
     /** True when {@link #text()} holds base64 of the frame's bytes rather than the frame itself. */
     public boolean base64() {
-        return kind != Kind.TEXT;
+        return kind == Kind.BINARY || kind == Kind.INVALID_UTF8;
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs every counter periodically, one line per stream plus one for uploads. */
+/** Logs every counter periodically, one line per stream (with its state and down_since) plus one for uploads. */
 public final class MetricsReporter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsReporter.class);
 

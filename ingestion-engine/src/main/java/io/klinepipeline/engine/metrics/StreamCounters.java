@@ -1,6 +1,7 @@
 package io.klinepipeline.engine.metrics;
 
 import io.klinepipeline.engine.StreamId;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What one stream has done since start; written by its event loop and recorder, read by the reporter. */
@@ -16,9 +17,21 @@ public final class StreamCounters {
     private final AtomicLong controlFrames = new AtomicLong();
     private final AtomicLong pongs = new AtomicLong();
     private final AtomicLong errorFrames = new AtomicLong();
+    private final StreamHealth health;
+
+    /** @param startedAt when the stream was started: it counts as down from then until its first data */
+    public StreamCounters(StreamId stream, Instant startedAt) {
+        this.stream = stream;
+        this.health = new StreamHealth(stream, startedAt);
+    }
 
     public StreamCounters(StreamId stream) {
-        this.stream = stream;
+        this(stream, Instant.now());
+    }
+
+    /** Up or down, since when, and the recent reconnects. */
+    public StreamHealth health() {
+        return health;
     }
 
     public StreamId stream() {
@@ -113,6 +126,6 @@ public final class StreamCounters {
         return "frames=" + frames.get() + " lines=" + lines.get() + " dead_lettered=" + deadLettered.get()
                 + " connects=" + connects.get() + " reconnects=" + reconnects.get() + " rotations=" + rotations.get()
                 + " files=" + filesFinished.get() + " control=" + controlFrames.get() + " pongs=" + pongs.get()
-                + " errors=" + errorFrames.get();
+                + " errors=" + errorFrames.get() + " " + health.snapshot().summary();
     }
 }

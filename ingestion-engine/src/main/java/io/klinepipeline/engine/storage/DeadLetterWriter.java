@@ -55,7 +55,7 @@ public final class DeadLetterWriter implements AutoCloseable {
      * Appends one rejected frame.
      *
      * @param frame the frame, its text verbatim (base64 for binary frames, as {@code encoding} says)
-     * @param encoding {@code text} or {@code base64}
+     * @param encoding {@code text}, {@code base64}, or {@code none} when the frame's bytes were not kept (too large)
      */
     public void append(ReceivedFrame frame, String encoding, String error) throws IOException {
         Instant receivedAt = frame.receivedAt();

@@ -11,7 +11,12 @@ import java.time.Duration;
 public final class ConnectionBudget {
     /** The exchange's own limit. */
     public static ConnectionBudget of(ConnectionLimit limit) {
-        return new ConnectionBudget(limit.connections(), limit.per(), limit.burst());
+        return of(limit, 1);
+    }
+
+    /** The exchange's limit with time running {@code speedup} times as fast: for tests on an accelerated simulator. */
+    public static ConnectionBudget of(ConnectionLimit limit, double speedup) {
+        return new ConnectionBudget(limit.connections(), Duration.ofNanos((long) (limit.per().toNanos() / speedup)), limit.burst());
     }
 
     private final double tokensPerNano;

@@ -24,6 +24,7 @@ public final class StreamConnection {
     private final Promise<Void> shutdownAnnounced;
     private volatile Instant readyAt;
     private volatile boolean retired;
+    private volatile String closeReason;
     private long received;
 
     StreamConnection(String label, String id, Channel channel, EventLoop loop) {
@@ -95,6 +96,19 @@ public final class StreamConnection {
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(f -> forceClose.cancel(false));
         return channel.closeFuture();
+    }
+
+    /** Why the connection ended, as first noted; a plain close if nothing was noted. */
+    public String closeReason() {
+        String reason = closeReason;
+        return reason != null ? reason : "closed by the server without a close frame";
+    }
+
+    /** Notes why the connection is ending; the first note wins (a close frame, then the socket closing, is one event). */
+    void noteCloseReason(String reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
     }
 
     void markReady(Instant now) {

@@ -9,7 +9,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -104,6 +107,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         pausedSinceNanos = -1;
         if (now - lastDataNanos >= idleTimeout.toNanos()) {
             log.warn("[{}] no data frame for {} s: treating the connection as dead", connection, idleTimeout.toSeconds());
+            connection.noteCloseReason("no data frame for " + idleTimeout.toSeconds() + " s (half-open connection?)");
             cancelTimers();
             ctx.close();
         }
@@ -147,6 +151,8 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 log.debug("[{}] server confirmed the close", connection);
             } else {
                 log.info("[{}] server closes the connection: {} {}", connection, close.statusCode(), close.reasonText());
+                connection.noteCloseReason("server closed the connection with code " + close.statusCode()
+                        + (close.reasonText().isEmpty() ? "" : " (" + close.reasonText() + ")"));
             }
             ctx.close();
         }
@@ -184,6 +190,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                 record(frame, ctx, false);
                 log.warn("[{}] {} reports an error: {}; closing, the connection is replaced with back-off", connection,
                         target.stream().exchangeName(), kind.message());
+                connection.noteCloseReason(target.stream().exchangeName() + " reports an error: " + kind.message());
                 cancelTimers();
                 ctx.close();
             }
@@ -211,11 +218,20 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
      */
     private void record(ReceivedFrame frame, ChannelHandlerContext ctx, boolean liveness) {
         target.counters().frameReceived();
+        target.counters().health().messageReceived(frame.receivedAt());
         target.frames().put(frame, ctx.channel());
         if (liveness) {
             lastDataNanos = System.nanoTime();
             connection.markFrameReceived();
         }
+    }
+
+    /** A frame over maxFramePayloadLength (the decoder's 1009), or a fragmented message over the aggregator's limit. */
+    private static boolean tooLarge(Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+            return corrupted.closeStatus() != null && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+        }
+        return cause instanceof TooLongFrameException;
     }
 
     /** received_at: the clock at receive time, to the microsecond as the JSONL contract writes it. */
@@ -234,7 +250,16 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("[{}] connection error: {}", connection, cause.toString());
+        if (tooLarge(cause) && connection.ready().isSuccess()) {
+            // The frame's bytes were discarded unread; a dead letter says one arrived, and where in the sequence.
+            log.warn("[{}] a frame over the size limit ({}): dead-lettering a note of it; the connection is closed and replaced",
+                    connection, cause.getMessage());
+            record(ReceivedFrame.oversize(now(), connection.label(), connection.id(), connection.nextSequence()), ctx, false);
+            connection.noteCloseReason("a frame over the size limit: " + cause.getMessage());
+        } else {
+            log.warn("[{}] connection error: {}", connection, cause.toString());
+            connection.noteCloseReason(cause.toString());
+        }
         connection.markFailed(cause);
         ctx.close();
     }

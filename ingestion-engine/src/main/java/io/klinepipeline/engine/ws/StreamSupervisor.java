@@ -1,11 +1,13 @@
 package io.klinepipeline.engine.ws;
 
+import io.klinepipeline.engine.metrics.StreamHealth;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseCombiner;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * opened first and the old one closed only when the new one delivers its first frame (or after
  * {@code rotationOverlap}), with the WebSocket close handshake so that frames already on their
  * way over the old connection are still read. The overlap may duplicate events but misses none.
+ *
+ * <p>It keeps the stream's {@link StreamHealth}: down (since when, why) from the moment its
+ * connection is lost until a new one delivers data (or a heartbeat that proves it alive), with
+ * one WARN line when it goes down and one INFO line when it is up again. A replacement that takes
+ * over from a live connection is no outage.
  *
  * <p>All state lives on one event loop, which also runs the stream's connections: no locks.
  */
@@ -100,7 +107,7 @@ public final class StreamSupervisor {
         StreamConnection connection = connector.connect(loop, target, target.stream() + "#" + sequence, target.runId() + "." + sequence);
         if (replacing) {
             incoming = connection;
-            log.info("[{}] replacing {} before it reaches its maximum age", connection, current);
+            log.info("[{}] replacing {} (maximum age, or the server announced a shutdown)", connection, current);
         }
         connection.ready().addListener(f -> {
             if (f.isSuccess()) {
@@ -109,7 +116,9 @@ public final class StreamSupervisor {
                 onFailedToOpen(connection, f.cause());
             }
         });
-        connection.channel().closeFuture().addListener(f -> onClosed(connection));
+        // Later on the loop, not inside the close: a handler that closes and then reports why (Netty's frame
+        // decoder closes on an oversize frame, then raises the exception) has noted its reason by then.
+        connection.channel().closeFuture().addListener(f -> loop.execute(() -> onClosed(connection)));
     }
 
     private void onReady(StreamConnection connection) {
@@ -118,6 +127,11 @@ public final class StreamSupervisor {
             return;
         }
         target.counters().connected();
+        connection.firstFrame().addListener(f -> {
+            if (f.isSuccess() && !stopped && connection.channel().isActive()) {
+                markUp();
+            }
+        });
         if (connection == incoming && current != null) {
             incoming = null;
             if (outgoing != null) {
@@ -162,6 +176,7 @@ public final class StreamSupervisor {
             return;
         }
         log.warn("[{}] could not connect to {}: {}", connection, target.uri(), cause.toString());
+        connection.noteCloseReason("could not connect: " + cause);
         connection.channel().close();
         if (connection == incoming) {
             incoming = null;
@@ -172,7 +187,7 @@ public final class StreamSupervisor {
                 return;
             }
         }
-        reconnectLater();
+        reconnectLater(connection.closeReason(), health().down(clock.instant(), connection.closeReason()));
     }
 
     private void onClosed(StreamConnection connection) {
@@ -200,18 +215,42 @@ public final class StreamSupervisor {
             schedule(() -> open(true), pause);
             return;
         }
+        boolean wentDown = health().down(clock.instant(), connection.closeReason());
         if (incoming != null) {
+            if (wentDown) {
+                log.warn("[{}] stream down since {}: {}; its replacement is already connecting", target.stream(),
+                        health().snapshot().downSince().orElseThrow(), connection.closeReason());
+            }
             cancelTimer();
             return; // the replacement being opened takes over
         }
-        reconnectLater();
+        reconnectLater(connection.closeReason(), wentDown);
     }
 
-    private void reconnectLater() {
-        Duration pause = backoff.delayBefore(failures++);
+    /** @param wentDown the stream was up until now: say so once, as a WARN; later attempts are INFO */
+    private void reconnectLater(String reason, boolean wentDown) {
+        int attempt = failures++;
+        Duration pause = backoff.delayBefore(attempt);
         target.counters().reconnectScheduled();
-        log.info("[{}] reconnecting in {} ms (attempt {})", target.stream(), pause.toMillis(), failures);
+        long number = health().reconnectScheduled(attempt, pause);
+        Object since = health().snapshot().downSince().map(Object::toString).orElse("?");
+        if (wentDown) {
+            log.warn("[{}] stream down since {}: {}; reconnect #{} in {} ms", target.stream(), since, reason, number, pause.toMillis());
+        } else {
+            log.info("[{}] still down since {} ({}); reconnect #{} in {} ms", target.stream(), since, reason, number,
+                    pause.toMillis());
+        }
         schedule(() -> open(false), pause);
+    }
+
+    /** Data flows again: a subscribed connection is not enough (a half-open or refusing server subscribes fine). */
+    private void markUp() {
+        health().up(clock.instant()).ifPresent(down -> log.info("[{}] up again after {} s down", target.stream(),
+                String.format(Locale.ROOT, "%.1f", down.toMillis() / 1000.0)));
+    }
+
+    private StreamHealth health() {
+        return target.counters().health();
     }
 
     private void schedule(Runnable task, Duration delay) {
