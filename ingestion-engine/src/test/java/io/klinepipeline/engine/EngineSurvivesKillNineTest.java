@@ -244,7 +244,7 @@ class EngineSurvivesKillNineTest {
                   s3: {enabled: false}
                 partitions: {start: "2026-11-01T00:00:00Z"}
                 engine: {reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 200, connect_spacing_ms: 1,
-                         roll_max_age_seconds: 1, flush_interval_ms: %d}
+                         roll_max_age_seconds: 3, flush_interval_ms: %d}
                 """.formatted(simulator.wsBase("binance"), simulator.restBase("binance"), String.join(", ", SYMBOLS), canonical,
                 FLUSH_INTERVAL.toMillis()));
     }
