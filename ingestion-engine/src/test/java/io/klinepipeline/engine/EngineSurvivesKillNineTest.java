@@ -245,6 +245,14 @@ class EngineSurvivesKillNineTest {
                         (end - frames.get(0).nanos()) / 1_000_000, backlog / 1_000_000);
             }
         }
+        if (lost > 0) {
+            long t0 = runs.get(0).startNanos();
+            runs.forEach(r -> log.error("run {} .. {} ms, killed {}", (r.startNanos() - t0) / 1_000_000, (r.stopNanos() - t0) / 1_000_000,
+                    r.killed()));
+            sentByConnection.forEach((c, f) -> log.error("simulator connection {}: frames {}, first at {} ms, last at {} ms, on disk {}",
+                    c, f.size(), (f.get(0).nanos() - t0) / 1_000_000, (f.get(f.size() - 1).nanos() - t0) / 1_000_000,
+                    onDiskBySimConnection.getOrDefault(c, new Written(0, 0)).count()));
+        }
         log.info("kill -9 test: {} runs, {} frames sent, {} lines on disk, {} lost, {} not on disk but sent within {} ms of a kill, "
                 + "{} duplicates; largest reading backlog {} ms", runs.size(), sentTotal, onDisk, lost, excused, window / 1_000_000,
                 duplicates, maxBacklog / 1_000_000);
