@@ -121,7 +121,7 @@ public final class Engine implements AutoCloseable {
         StorageConfig storage = config.storage();
         EngineConfig engine = config.engine();
         lock = LocalDirLock.acquire(storage.localDir());
-        List<Path> leftovers = LeftoverFiles.recover(storage.localDir());
+        List<Path> leftovers = LeftoverFiles.recover(storage.localDir(), storage.deadLetterDir());
         FinishedFileListener finished = startUploads(storage, engine, leftovers);
 
         List<StreamId> streams = new ArrayList<>();
@@ -168,7 +168,8 @@ public final class Engine implements AutoCloseable {
         StreamCounters streamCounters = new StreamCounters(stream, clock.instant());
         counters.add(streamCounters);
         FrameQueue queue = new FrameQueue(stream, QUEUE_HIGH_WATERMARK, QUEUE_LOW_WATERMARK);
-        HourlyJsonlWriter writer = new HourlyJsonlWriter(stream, storage.localDir(), RollPolicy.from(engine), writerId, clock,
+        HourlyJsonlWriter writer = new HourlyJsonlWriter(stream, storage.localDir(), RollPolicy.from(engine), engine.flushInterval(),
+                writerId, clock,
                 file -> {
                     streamCounters.fileFinished();
                     finished.fileFinished(file);

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param rollMaxAge ... or at this age, whichever comes first (and always at the UTC hour); short, since the
  *     workers load a file only once it is finished: this bounds how far silver trails the exchange
  * @param uploadRetryDelay first pause before retrying a failed upload; doubles up to 5 minutes
+ * @param flushInterval a received frame is on stable storage (fsynced) at most this long after it arrived: the
+ *     bound on what a power loss can take; the engine forces its open files at most twice per interval
  */
 public record EngineConfig(
         Duration maxConnectionAge,
@@ -22,7 +24,8 @@ public record EngineConfig(
         Duration connectSpacing,
         long rollMaxBytes,
         Duration rollMaxAge,
-        Duration uploadRetryDelay) {
+        Duration uploadRetryDelay,
+        Duration flushInterval) {
 
     /** The settings when pipeline.yaml has no {@code engine} section. */
     public static EngineConfig defaults() {
@@ -32,7 +35,7 @@ public record EngineConfig(
     static EngineConfig from(ConfigNode node) {
         node.allowOnly("max_connection_age_seconds", "reconnect_initial_delay_ms", "reconnect_max_delay_ms",
                 "idle_timeout_seconds", "connect_spacing_ms", "roll_max_bytes", "roll_max_age_seconds",
-                "upload_retry_delay_ms");
+                "upload_retry_delay_ms", "flush_interval_ms");
         return new EngineConfig(
                 Duration.ofSeconds(node.optionalPositiveLong("max_connection_age_seconds", 23 * 3600)),
                 Duration.ofMillis(node.optionalPositiveLong("reconnect_initial_delay_ms", 1_000)),
@@ -41,6 +44,7 @@ public record EngineConfig(
                 Duration.ofMillis(node.optionalPositiveLong("connect_spacing_ms", 250)),
                 node.optionalPositiveLong("roll_max_bytes", 64L * 1024 * 1024),
                 Duration.ofSeconds(node.optionalPositiveLong("roll_max_age_seconds", 60)),
-                Duration.ofMillis(node.optionalPositiveLong("upload_retry_delay_ms", 1_000)));
+                Duration.ofMillis(node.optionalPositiveLong("upload_retry_delay_ms", 1_000)),
+                Duration.ofMillis(node.optionalPositiveLong("flush_interval_ms", 1_000)));
     }
 }

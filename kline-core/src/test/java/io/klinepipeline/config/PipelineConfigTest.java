@@ -39,7 +39,8 @@ class PipelineConfigTest {
         assertThat(config.storage().deadLetterDir()).isEqualTo(BASE.resolve("data/dead-letter"));
         assertThat(config.storage().s3()).isEqualTo(new S3Config(false, "kline-pipeline-bronze", "", null, "us-east-1", false));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(23), Duration.ofSeconds(1), Duration.ofMinutes(1),
-                Duration.ofSeconds(90), Duration.ofMillis(250), 64L * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(1)));
+                Duration.ofSeconds(90), Duration.ofMillis(250), 64L * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(1),
+                Duration.ofSeconds(1)));
         assertThat(config.checks()).isEqualTo(new ChecksConfig(0.01, 0.02, Duration.ofMinutes(10)));
     }
 
@@ -66,6 +67,7 @@ class PipelineConfigTest {
                   roll_max_bytes: 1000
                   roll_max_age_seconds: 60
                   upload_retry_delay_ms: 7
+                  flush_interval_ms: 250
                 checks: {max_dead_letter_share: 0.05, max_close_divergence: 0.1, max_silver_lag_seconds: 120}
                 """);
 
@@ -81,7 +83,8 @@ class PipelineConfigTest {
                 new S3Config(true, "bkt", "raw/", URI.create("http://127.0.0.1:9000"), "eu-west-1", false));
         assertThat(config.partitions().start()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(1), Duration.ofMillis(10), Duration.ofMillis(20),
-                Duration.ofSeconds(30), Duration.ofMillis(5), 1000, Duration.ofMinutes(1), Duration.ofMillis(7)));
+                Duration.ofSeconds(30), Duration.ofMillis(5), 1000, Duration.ofMinutes(1), Duration.ofMillis(7),
+                Duration.ofMillis(250)));
         assertThat(config.checks()).isEqualTo(new ChecksConfig(0.05, 0.1, Duration.ofMinutes(2)));
         assertThat(config.listings(CanonicalPair.parse("ETH-USDT")))
                 .containsExactly(new PipelineConfig.Listing("binance", binance.pairs().get(1)));
@@ -124,6 +127,8 @@ class PipelineConfigTest {
                 .hasMessageContaining("exchanges.kraken2: unknown exchange 'kraken2' (supported: binance, coinbase, kraken, bybit, okx)");
         assertThatThrownBy(() -> parse(MINIMAL + "engine: {roll_max_bytes: -1}\n"))
                 .hasMessageContaining("engine.roll_max_bytes: must be a positive whole number");
+        assertThatThrownBy(() -> parse(MINIMAL + "engine: {flush_interval_ms: 0}\n"))
+                .hasMessageContaining("engine.flush_interval_ms: must be a positive whole number");
         assertThatThrownBy(() -> parse(MINIMAL + "checks: {max_dead_letter_share: 1.5}\n"))
                 .hasMessageContaining("checks.max_dead_letter_share: must be a number from 0 to 1 (0.01 is 1 %), not '1.5'");
         assertThatThrownBy(() -> parse(MINIMAL + "checks: {max_close_divergence: \"2%\"}\n"))

@@ -186,8 +186,7 @@ final class SimConnection implements StreamSession {
     }
 
     private void write(String text) {
-        stats.dataFramesSent.incrementAndGet();
-        stats.journal(text);
+        stats.dataFrameSent(id, text);
         if (firehoseNow != null) {
             channel.write(new TextWebSocketFrame(text)); // pump() flushes once per batch
         } else {

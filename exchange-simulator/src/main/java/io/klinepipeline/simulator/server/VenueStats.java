@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /** What happened on one venue so far: what tests and the demo check the client against. */
 public final class VenueStats {
@@ -33,6 +34,22 @@ public final class VenueStats {
     static final int MAX_JOURNAL = 1_000_000;
     // Bounded: a client that sends ever-new texts must not grow the simulator.
     final Set<String> clientTextsSeen = ConcurrentHashMap.newKeySet();
+    private volatile BiConsumer<String, String> dataFrameListener = (connection, text) -> { };
+
+    /**
+     * Calls {@code listener} with the connection's id and the text of every data frame as it is
+     * written to the socket, on that connection's event loop: for tests that must know exactly what
+     * was sent, and when. It must be quick.
+     */
+    public void onDataFrameSent(BiConsumer<String, String> listener) {
+        this.dataFrameListener = listener;
+    }
+
+    void dataFrameSent(String connection, String text) {
+        dataFramesSent.incrementAndGet();
+        journal(text);
+        dataFrameListener.accept(connection, text);
+    }
 
     void sawClientText(String text) {
         clientTexts.incrementAndGet();

@@ -12,16 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream's disk thread: takes frames off the {@link FrameQueue}, turns each into a JSONL line
- * and appends it, or dead-letters it when it is not JSON. Between frames it lets the writer finish
- * files that are due. Frames are never dropped: when the disk fails, the same line is retried (and
- * the queue's back-pressure slows the socket) until it succeeds.
+ * One stream's disk thread: takes what is queued on the {@link FrameQueue} (everything, up to a
+ * batch), turns each frame into a JSONL line, or dead-letters it when it is not JSON, and writes
+ * the batch with one write (group commit). A frame therefore waits in memory only while the batch
+ * before it is written, and a kill of the process loses only frames still queued. Between batches
+ * it lets the writer force the open file when a line's flush interval is half gone and finish
+ * files that are due. Frames are never dropped: when the disk fails, the same batch is retried
+ * (and the queue's back-pressure slows the socket) until it succeeds.
  */
 public final class FrameRecorder {
     private static final Logger log = LoggerFactory.getLogger(FrameRecorder.class);
     private static final Duration TICK = Duration.ofMillis(200);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+    /** Frames taken off the queue per batch, so forcing and rolling get their turn under a flood. */
+    static final int MAX_FRAMES_PER_BATCH = 4096;
 
     private final StreamId stream;
     private final String channelName;
@@ -65,11 +70,16 @@ public final class FrameRecorder {
     private void run() {
         try {
             while (running) {
-                ReceivedFrame frame = queue.poll(TICK);
+                ReceivedFrame frame = queue.poll(nextWake());
                 if (frame != null) {
-                    recordSafely(frame);
+                    int taken = 0;
+                    do {
+                        recordSafely(frame);
+                    } while (++taken < MAX_FRAMES_PER_BATCH && (frame = queue.pollNow()) != null);
+                    retryUntilDone("write a batch of " + writer.batchedLines() + " lines", writer::flush);
                 }
-                rollSafely();
+                retryUntilDone("force the open file", writer::syncIfDue);
+                retryUntilDone("finish a due file", writer::rollIfDue);
             }
             for (ReceivedFrame frame = queue.pollNow(); frame != null; frame = queue.pollNow()) {
                 recordSafely(frame);
@@ -78,19 +88,38 @@ public final class FrameRecorder {
             Thread.currentThread().interrupt();
             log.error("[{}] recorder interrupted with {} frames still queued", stream, queue.size());
         } finally {
-            writer.close();
+            writer.close(); // writes the last batch and forces the file
             deadLetters.close();
         }
     }
 
-    /** A failure while finishing a file must not stop the thread: log it, pause briefly, carry on. */
-    private void rollSafely() throws InterruptedException {
-        try {
-            writer.rollIfDue();
-        } catch (RuntimeException e) {
-            log.error("[{}] unexpected error finishing a due file; retrying in {} ms", stream, FIRST_RETRY.toMillis(), e);
-            Thread.sleep(FIRST_RETRY.toMillis());
+    /** Until the next force is due, or a tick: files must also be finished on time. */
+    private Duration nextWake() {
+        return writer.timeUntilSyncDue().filter(d -> d.compareTo(TICK) < 0).orElse(TICK);
+    }
+
+    /** A disk step (write, force, finish) that fails is retried with back-off, since frames must not be dropped. */
+    private void retryUntilDone(String what, DiskStep step) throws InterruptedException {
+        Duration pause = FIRST_RETRY;
+        while (true) {
+            try {
+                step.run();
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    log.error("[{}] shutting down: cannot {}; the writer tries once more as it closes", stream, what, e);
+                    return;
+                }
+                log.error("[{}] cannot {}, retrying in {} ms ({} frames queued)", stream, what, pause.toMillis(), queue.size(), e);
+                Thread.sleep(pause.toMillis());
+                pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);
+            }
         }
+    }
+
+    @FunctionalInterface
+    private interface DiskStep {
+        void run() throws IOException;
     }
 
     /** A bug in one frame's path must not stop the stream: that frame is dead-lettered instead. */
@@ -131,7 +160,7 @@ public final class FrameRecorder {
         Duration pause = FIRST_RETRY;
         while (true) {
             try {
-                writer.append(line, frame.receivedAt());
+                writer.append(line, frame.receivedAt()); // taken into the batch, or not at all
                 counters.lineWritten();
                 return;
             } catch (IOException e) {
@@ -140,7 +169,7 @@ public final class FrameRecorder {
                             frame.receivedAt(), line, e);
                     return;
                 }
-                log.error("[{}] cannot write a line, retrying in {} ms ({} frames queued)", stream, pause.toMillis(),
+                log.error("[{}] cannot write, retrying in {} ms ({} frames queued)", stream, pause.toMillis(),
                         queue.size(), e);
                 Thread.sleep(pause.toMillis());
                 pause = pause.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : pause.multipliedBy(2);

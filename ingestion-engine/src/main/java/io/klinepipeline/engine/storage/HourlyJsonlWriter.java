@@ -1,5 +1,6 @@
 package io.klinepipeline.engine.storage;
 
+import io.klinepipeline.config.EngineConfig;
 import io.klinepipeline.engine.StreamId;
 import io.klinepipeline.jsonl.BronzeLayout;
 import java.io.IOException;
@@ -13,6 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,19 +27,28 @@ import org.slf4j.LoggerFactory;
  * {@code <local_dir>/exchange=../symbol=../date=../hour=../<opened>-<writer>-<seq>-<random>.jsonl},
  * where the hour is the UTC hour of each line's received_at, {@code opened} the received_at of the
  * file's first line (to the millisecond) and {@code seq} counts this writer's files, so that name
- * order is write order. Every line goes to the file with its
- * trailing newline in one unbuffered write, so a reader of an open file sees only whole lines
- * (plus, at worst, the start of the line being written, which has no newline yet).
+ * order is write order.
  *
- * <p>A file is finished, closed and handed to the {@link FinishedFileListener} when the hour of
- * received_at changes, before it would grow past {@code maxBytes}, once it is {@code maxAge} old,
- * and on {@link #close()}. {@link #rollIfDue()} checks the age and hour against the clock, so a
- * quiet stream's file is finished too.
+ * <p>Group commit: {@link #append} only adds a line to a batch in memory; {@link #flush()} writes
+ * the batch with one write (a syscall per batch, not per frame), and {@link #syncIfDue()} forces the
+ * file to stable storage once its oldest unforced line is half a flush interval old, so every line
+ * is durable within {@code flushInterval} of its receipt while an fsync runs at most twice per
+ * interval. A batch always ends on a newline and a failed write is cut back to the last whole
+ * batch, so a reader of an open file sees only whole lines (plus, at worst, the start of a batch
+ * being written). A new file's folder entries are fsynced with its first force, so a file that
+ * has durable bytes also has a durable name.
+ *
+ * <p>A file is finished (written, forced, closed and handed to the {@link FinishedFileListener})
+ * when the hour of received_at changes, before it would grow past {@code maxBytes}, once it is
+ * {@code maxAge} old, and on {@link #close()}. {@link #rollIfDue()} checks the age and hour against
+ * the clock, so a quiet stream's file is finished too.
  *
  * <p>Not thread-safe: one stream's recorder thread owns it.
  */
 public final class HourlyJsonlWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HourlyJsonlWriter.class);
+    /** A batch this large is written at once: bounds the memory of a burst and the bytes a kill can take. */
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final StreamId stream;
     private final Path localDir;
@@ -43,36 +56,101 @@ public final class HourlyJsonlWriter implements AutoCloseable {
     private final String writerId;
     private final Clock clock;
     private final FinishedFileListener listener;
+    private final Duration forceAfter;
+    private final Batch batch = new Batch();
     private OpenFile current;
     private long filesOpened;
+    private volatile long forces; // read by tests from other threads
+    /** received_at of the oldest line appended since the last force; null when every line is forced. */
+    private Instant oldestUnforced;
 
+    /** With the default flush interval. */
     public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, String writerId, Clock clock,
             FinishedFileListener listener) {
+        this(stream, localDir, policy, EngineConfig.defaults().flushInterval(), writerId, clock, listener);
+    }
+
+    /** @param flushInterval a line is forced to stable storage at most this long after it was received */
+    public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, Duration flushInterval, String writerId,
+            Clock clock, FinishedFileListener listener) {
+        if (flushInterval.isNegative() || flushInterval.isZero()) {
+            throw new IllegalArgumentException("flush interval must be positive");
+        }
         this.stream = stream;
         this.localDir = localDir;
         this.policy = policy;
         this.writerId = writerId;
         this.clock = clock;
         this.listener = listener;
+        // Half the interval: the other half is for the fsync itself and a busy disk.
+        this.forceAfter = flushInterval.dividedBy(2);
     }
 
     /**
-     * Writes one line (without its newline) received at {@code receivedAt}. When the write fails,
-     * the file is cut back to its last whole line and finished, and the exception is rethrown: the
-     * caller may retry the same line, which then goes to a new file.
+     * Adds one line (without its newline) received at {@code receivedAt} to the batch. Either it
+     * throws and the line was not taken (the caller retries it), or the line is taken and will be
+     * written by a later {@link #flush()}. It throws when a write it had to do first failed: the
+     * batch of the file being finished, or a full batch; the failed file is cut back to its last
+     * whole batch and finished, and the batch is kept for a new file.
      */
     public void append(String line, Instant receivedAt) throws IOException {
         if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a JSONL line must not contain a line break");
         }
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        if (current == null && !batch.isEmpty()) {
+            flush(); // a batch left behind by a failed write goes first, to a file of its own
+        }
         if (current != null) {
             rollBeforeAppend(bytes.length, receivedAt);
+        }
+        if (batch.size() + bytes.length > MAX_BATCH_BYTES) {
+            flush();
         }
         if (current == null) {
             current = open(receivedAt);
         }
-        current.write(bytes);
+        batch.add(bytes, receivedAt);
+        if (oldestUnforced == null) {
+            oldestUnforced = receivedAt;
+        }
+    }
+
+    /** Writes the batch to the open file with one write; on failure the batch is kept and the file finished. */
+    public void flush() throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (current == null) {
+            current = open(batch.firstReceivedAt);
+        }
+        current.write(batch);
+        batch.clear();
+    }
+
+    /** Writes the batch and forces the open file once its oldest unforced line is half a flush interval old. */
+    public void syncIfDue() throws IOException {
+        if (oldestUnforced != null && !clock.instant().isBefore(oldestUnforced.plus(forceAfter))) {
+            sync();
+        }
+    }
+
+    /** How long until {@link #syncIfDue()} has work; empty when every line is already forced. */
+    public Optional<Duration> timeUntilSyncDue() {
+        if (oldestUnforced == null) {
+            return Optional.empty();
+        }
+        Duration left = Duration.between(clock.instant(), oldestUnforced.plus(forceAfter));
+        return Optional.of(left.isNegative() ? Duration.ZERO : left);
+    }
+
+    /** Writes the batch and forces the open file to stable storage now. */
+    public void sync() throws IOException {
+        flush();
+        if (current != null) {
+            current.force();
+        }
+        oldestUnforced = null;
     }
 
     /**
@@ -80,7 +158,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
      * opened. A file opened after its hour had already ended (a backlog being written) is finished
      * by age only, or when a line of a later hour arrives.
      */
-    public void rollIfDue() {
+    public void rollIfDue() throws IOException {
         if (current == null) {
             return;
         }
@@ -101,17 +179,34 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         return Optional.ofNullable(current).map(f -> f.path);
     }
 
+    /** How many times a file was forced to stable storage: one per due sync and one per finished file. */
+    public long forces() {
+        return forces;
+    }
+
+    /** Lines taken by {@link #append} and not yet written. */
+    public int batchedLines() {
+        return batch.lines;
+    }
+
+    /** Writes what is batched and finishes the open file; a batch that cannot be written is logged as lost. */
     @Override
     public void close() {
-        if (current != null) {
-            finish("the writer is closing");
+        try {
+            if (current != null || !batch.isEmpty()) {
+                finish("the writer is closing");
+            }
+        } catch (IOException e) {
+            log.error("[{}] closing: {} lines received from {} could not be written and are lost", stream, batch.lines,
+                    batch.firstReceivedAt, e);
+            batch.clear();
         }
     }
 
-    private void rollBeforeAppend(int lineBytes, Instant receivedAt) {
+    private void rollBeforeAppend(int lineBytes, Instant receivedAt) throws IOException {
         if (!receivedAt.truncatedTo(ChronoUnit.HOURS).equals(current.hour)) {
             finish("received_at moved to another hour");
-        } else if (current.bytes + lineBytes > policy.maxBytes()) {
+        } else if (current.bytes + batch.size() + lineBytes > policy.maxBytes()) {
             finish("the next line would pass " + policy.maxBytes() + " bytes");
         } else if (ageReached(receivedAt)) {
             finish("it is " + policy.maxAge().toSeconds() + " s old");
@@ -124,22 +219,33 @@ public final class HourlyJsonlWriter implements AutoCloseable {
 
     private OpenFile open(Instant receivedAt) throws IOException {
         Path dir = BronzeLayout.hourDir(localDir, stream.exchange(), stream.symbol(), receivedAt);
-        Files.createDirectories(dir);
+        List<Path> changedDirs = new ArrayList<>(DurableDirectories.create(dir));
         // The sequence keeps names in write order when two files open in the same millisecond.
         String sequencedId = writerId + "-" + String.format(Locale.ROOT, "%06d", ++filesOpened);
         Path path = dir.resolve(BronzeLayout.newFileName(receivedAt, sequencedId));
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+        changedDirs.add(0, dir);
         log.debug("[{}] opened {}", stream, path);
-        return new OpenFile(path, channel, receivedAt.truncatedTo(ChronoUnit.HOURS), receivedAt, clock.instant());
+        return new OpenFile(path, channel, receivedAt.truncatedTo(ChronoUnit.HOURS), receivedAt, clock.instant(), changedDirs);
     }
 
-    private void finish(String reason) {
+    /**
+     * Writes the batch, forces and closes the file, and hands it on. When the write fails the file
+     * was already cut back and handed on by {@link OpenFile#abandonAfterFailedWrite}; the batch
+     * stays for a new file and the exception goes to the caller.
+     */
+    private void finish(String reason) throws IOException {
+        flush();
         OpenFile file = current;
+        if (file == null) {
+            return;
+        }
         current = null;
         IOException failure = null;
         try {
-            file.channel.force(false);
+            file.force();
+            oldestUnforced = null;
         } catch (IOException e) {
             failure = e;
         }
@@ -153,47 +259,102 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             }
         }
         if (failure != null) {
-            log.error("[{}] closing {} failed; handing it on anyway, it holds whole lines only", stream, file.path, failure);
+            log.error("[{}] forcing or closing {} failed; handing it on anyway, it holds whole lines only", stream, file.path,
+                    failure);
         }
         log.info("[{}] finished {} ({} bytes): {}", stream, localDir.relativize(file.path), file.bytes, reason);
         listener.fileFinished(file.path);
     }
 
-    /** The open file; {@code bytes} counts only whole lines written. */
+    /** Lines appended and not yet written, all bound for the open file (or, after a failed write, a new one). */
+    private static final class Batch {
+        byte[] bytes = new byte[8192];
+        int size;
+        int lines;
+        Instant firstReceivedAt;
+
+        void add(byte[] line, Instant receivedAt) {
+            if (size + line.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + line.length));
+            }
+            System.arraycopy(line, 0, bytes, size, line.length);
+            size += line.length;
+            if (lines++ == 0) {
+                firstReceivedAt = receivedAt;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return lines == 0;
+        }
+
+        void clear() {
+            size = 0;
+            lines = 0;
+            firstReceivedAt = null;
+            if (bytes.length > MAX_BATCH_BYTES) {
+                bytes = new byte[8192]; // one huge line must not pin its buffer for the file's life
+            }
+        }
+    }
+
+    /** The open file; {@code bytes} counts only whole batches written. */
     private final class OpenFile {
         final Path path;
         final FileChannel channel;
         final Instant hour;
         final Instant openedAt;
         final Instant openedOnClock;
+        /** Folders whose entries (this file, folders created for it) are not yet fsynced. */
+        List<Path> unsyncedDirs;
         long bytes;
 
-        OpenFile(Path path, FileChannel channel, Instant hour, Instant openedAt, Instant openedOnClock) {
+        OpenFile(Path path, FileChannel channel, Instant hour, Instant openedAt, Instant openedOnClock, List<Path> unsyncedDirs) {
             this.path = path;
             this.channel = channel;
             this.hour = hour;
             this.openedAt = openedAt;
             this.openedOnClock = openedOnClock;
+            this.unsyncedDirs = unsyncedDirs;
         }
 
-        void write(byte[] line) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(line);
+        void write(Batch batch) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(batch.bytes, 0, batch.size);
             try {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                bytes += line.length;
+                bytes += batch.size;
             } catch (IOException e) {
                 abandonAfterFailedWrite(e);
                 throw e;
             }
         }
 
-        /** Cuts a torn line off so the file ends on a newline again, then finishes the file. */
+        /** fdatasync of the file, then (once) of the folders holding its new entries. */
+        void force() throws IOException {
+            channel.force(false);
+            forces++;
+            if (!unsyncedDirs.isEmpty()) {
+                for (Path dir : unsyncedDirs) {
+                    DurableDirectories.sync(dir);
+                }
+                unsyncedDirs = List.of();
+            }
+        }
+
+        /** Cuts a torn batch off so the file ends on a newline again, then finishes the file. */
         private void abandonAfterFailedWrite(IOException cause) {
             current = null;
             try {
                 channel.truncate(bytes);
+                if (bytes > 0) {
+                    force();
+                }
                 channel.close();
             } catch (IOException e) {
                 cause.addSuppressed(e);
@@ -202,7 +363,8 @@ public final class HourlyJsonlWriter implements AutoCloseable {
                 closeQuietly();
                 return;
             }
-            log.error("[{}] write to {} failed after {} bytes; file finished at its last whole line", stream, path, bytes, cause);
+            log.error("[{}] write to {} failed after {} bytes; file finished at its last whole line, the {} lines of the "
+                    + "failed batch stay queued for a new file", stream, path, bytes, batch.lines, cause);
             if (bytes > 0) {
                 listener.fileFinished(path);
             } else {

@@ -31,7 +31,7 @@ class DeadLetterWriterTest {
 
         assertThat(file.getFileName().toString()).endsWith(".deadletter.jsonl");
         assertThat(BronzeLayout.isDataFileName(file.getFileName().toString())).isFalse();
-        assertThat(LeftoverFiles.recover(localDir)).as("nothing to upload").isEmpty();
+        assertThat(LeftoverFiles.recover(localDir, localDir.resolve("dead-letter"))).as("nothing to upload").isEmpty();
         assertThat(Files.readAllLines(file)).hasSize(1);
     }
 }

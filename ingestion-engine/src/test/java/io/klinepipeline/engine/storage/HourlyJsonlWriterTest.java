@@ -34,6 +34,11 @@ class HourlyJsonlWriterTest {
         return new HourlyJsonlWriter(STREAM, dir, new RollPolicy(maxBytes, maxAge), "w1test", clock, finished::add);
     }
 
+    private HourlyJsonlWriter writer(Duration flushInterval) {
+        return new HourlyJsonlWriter(STREAM, dir, new RollPolicy(1 << 20, Duration.ofHours(1)), flushInterval, "w1test", clock,
+                finished::add);
+    }
+
     private String line(Instant receivedAt, int n) throws Exception {
         return codec.encode("binance", "BTCUSDT", "kline_1m", receivedAt, "run.1", n + 1, "{\"n\":" + n + ",\"pad\":\"" + "x".repeat(40) + "\"}");
     }
@@ -148,10 +153,101 @@ class HourlyJsonlWriterTest {
         HourlyJsonlWriter writer = writer(1 << 20, Duration.ofHours(1));
         for (int i = 0; i < 10; i++) {
             writer.append(line(T0, i), T0);
+            writer.flush();
             String content = Files.readString(writer.currentFile().orElseThrow());
             assertThat(content).endsWith("\n");
             assertThat(content.split("\n")).hasSize(i + 1);
         }
         writer.close();
+    }
+
+    @Test
+    void appendOnlyBatchesAndFlushWritesTheWholeBatchAtOnce() throws Exception {
+        HourlyJsonlWriter writer = writer(Duration.ofSeconds(1));
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            written.add(line(T0, i));
+            writer.append(written.get(i), T0);
+        }
+        Path open = writer.currentFile().orElseThrow();
+        assertThat(Files.size(open)).as("nothing written before the batch is flushed").isZero();
+        assertThat(writer.batchedLines()).isEqualTo(100);
+        writer.flush();
+        assertThat(Files.readAllLines(open)).containsExactlyElementsOf(written);
+        assertThat(writer.batchedLines()).isZero();
+        writer.close();
+    }
+
+    @Test
+    void forcesOnceTheOldestUnforcedLineIsHalfAFlushIntervalOldAndNeverMoreOften() throws Exception {
+        Instant start = Instant.parse("2026-11-24T10:10:00Z");
+        clock.set(start);
+        HourlyJsonlWriter writer = writer(Duration.ofMillis(1000));
+        assertThat(writer.timeUntilSyncDue()).as("nothing to force").isEmpty();
+        writer.syncIfDue();
+        assertThat(writer.forces()).isZero();
+
+        // A line every 10 ms for 3 s: a force whenever the oldest unforced line is 500 ms old, and never
+        // two forces less than 500 ms apart.
+        List<Instant> forcedAt = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Instant at = start.plusMillis(10L * i);
+            clock.set(at);
+            writer.append(line(at, i), at);
+            writer.flush();
+            long before = writer.forces();
+            writer.syncIfDue();
+            if (writer.forces() > before) {
+                forcedAt.add(at);
+            }
+        }
+        assertThat(forcedAt).containsExactly(start.plusMillis(500), start.plusMillis(1010), start.plusMillis(1520),
+                start.plusMillis(2030), start.plusMillis(2540));
+        assertThat(writer.timeUntilSyncDue()).hasValue(Duration.ofMillis(60)); // the line of 2.55 s is due at 3.05 s
+
+        // Quiet: the last lines are still forced on time, then nothing more is due.
+        clock.set(start.plusMillis(3_050));
+        writer.syncIfDue();
+        assertThat(writer.forces()).isEqualTo(6);
+        assertThat(writer.timeUntilSyncDue()).isEmpty();
+        clock.advance(Duration.ofSeconds(10));
+        writer.syncIfDue();
+        assertThat(writer.forces()).isEqualTo(6);
+        writer.close();
+    }
+
+    @Test
+    void alwaysWritesAndForcesAFileBeforeFinishingIt() throws Exception {
+        HourlyJsonlWriter writer = writer(Duration.ofHours(1)); // a force would never be due by time
+        writer.append(line(T0, 1), T0);
+        writer.append(line(T0, 2), T0);
+        assertThat(writer.forces()).isZero();
+        writer.close();
+        assertThat(writer.forces()).isEqualTo(1);
+        assertThat(finished).hasSize(1);
+        assertThat(Files.readAllLines(finished.get(0))).hasSize(2);
+
+        HourlyJsonlWriter rolling = writer(Duration.ofHours(1));
+        Instant nextHour = Instant.parse("2026-11-24T11:00:00Z");
+        rolling.append(line(T0, 3), T0);
+        rolling.append(line(nextHour, 4), nextHour); // finishes the 10:00 file first
+        assertThat(rolling.forces()).isEqualTo(1);
+        assertThat(finished).hasSize(2);
+        assertThat(Files.readAllLines(finished.get(1))).hasSize(1);
+        rolling.close();
+    }
+
+    @Test
+    void aBurstLargerThanOneBatchIsWrittenAsItGrows() throws Exception {
+        HourlyJsonlWriter writer = writer(64L << 20, Duration.ofHours(1));
+        String line = line(T0, 1);
+        int lines = HourlyJsonlWriter.MAX_BATCH_BYTES / line.length() + 10;
+        for (int i = 0; i < lines; i++) {
+            writer.append(line, T0);
+        }
+        assertThat(Files.size(writer.currentFile().orElseThrow())).isPositive();
+        assertThat(writer.batchedLines()).isLessThan(lines);
+        writer.close();
+        assertThat(Files.readAllLines(finished.get(0))).hasSize(lines);
     }
 }

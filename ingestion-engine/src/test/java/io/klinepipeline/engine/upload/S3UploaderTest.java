@@ -136,7 +136,7 @@ class S3UploaderTest {
         Path empty = dataFile("20261124T101000000Z-run1-000003-9c0d1e2f.jsonl", "");
         Path foreign = dataFile("notes.txt", "not a data file\n");
 
-        List<Path> leftovers = LeftoverFiles.recover(localDir);
+        List<Path> leftovers = LeftoverFiles.recover(localDir, localDir.resolve("dead-letter"));
         assertThat(leftovers).containsExactly(finished, crashed);
         assertThat(empty).doesNotExist();
 
@@ -148,6 +148,8 @@ class S3UploaderTest {
 
         assertThat(object(HOUR + finished.getFileName())).isEqualTo("{\"n\":1}\n{\"n\":2}\n");
         assertThat(object(HOUR + crashed.getFileName())).isEqualTo("{\"n\":3}\n");
+        assertThat(localDir.resolve("dead-letter/engine/torn/" + HOUR + crashed.getFileName() + ".torn"))
+                .as("the torn line is moved aside, not uploaded").hasContent("{\"n\":4");
         assertThat(foreign).exists();
     }
 
