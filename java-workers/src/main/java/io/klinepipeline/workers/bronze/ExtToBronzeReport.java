@@ -22,6 +22,8 @@ import java.util.List;
  * @param hoursWithoutSource hours of the window with no source objects, left untouched
  * @param firstDeadLetters the first {@link io.klinepipeline.workers.report.Listed#LIMIT} refused
  *     lines: "object line N: why"
+ * @param skippedFiles files in the window's hour folders that are not named by the layout and so
+ *     were not read (where each lives: a path or an s3:// URL), every one of them
  */
 public record ExtToBronzeReport(
         long objects,
@@ -37,10 +39,12 @@ public record ExtToBronzeReport(
         long minutesWithRows,
         long partialLinesIgnored,
         long hoursWithoutSource,
-        List<String> firstDeadLetters) {
+        List<String> firstDeadLetters,
+        List<String> skippedFiles) {
 
     public ExtToBronzeReport {
         firstDeadLetters = List.copyOf(firstDeadLetters);
+        skippedFiles = List.copyOf(skippedFiles);
     }
 
     /**
@@ -63,6 +67,7 @@ public record ExtToBronzeReport(
                 + ", " + finalMinutes + "/" + windowMinutes + " final; "
                 + deadLettered + " dead-lettered" + (deadLetterFile == null ? "" : " to " + deadLetterFile)
                 + (partialLinesIgnored == 0 ? "" : "; " + partialLinesIgnored + " unterminated last lines ignored")
-                + (hoursWithoutSource == 0 ? "" : "; " + hoursWithoutSource + " hour(s) without source objects left untouched");
+                + (hoursWithoutSource == 0 ? "" : "; " + hoursWithoutSource + " hour(s) without source objects left untouched")
+                + (skippedFiles.isEmpty() ? "" : "; " + skippedFiles.size() + " file(s) not named by the layout skipped");
     }
 }

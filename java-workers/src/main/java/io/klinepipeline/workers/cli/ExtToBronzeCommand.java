@@ -8,6 +8,7 @@ import io.klinepipeline.workers.bronze.ExtToBronzeJob;
 import io.klinepipeline.workers.bronze.ExtToBronzeReport;
 import io.klinepipeline.workers.bronze.JsonlObjectSource;
 import io.klinepipeline.workers.bronze.JsonlSourceFactory;
+import io.klinepipeline.workers.report.Listed;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -75,6 +76,8 @@ final class ExtToBronzeCommand extends WorkerCommand {
         m.put("partial_lines_ignored", ofInt(report.partialLinesIgnored()));
         m.put("hours_without_source", ofInt(report.hoursWithoutSource()));
         m.put("dead_lettered", ofInt(report.deadLettered()));
+        m.put("skipped_files", ofInt(report.skippedFiles().size()));
+        m.put("first_skipped_files", MetadataValue.ofJson(Listed.first(report.skippedFiles())));
         m.put("first_minute", report.firstMinute() == null ? MetadataValue.ofNull() : MetadataValue.ofTimestamp(report.firstMinute()));
         m.put("last_minute", report.lastMinute() == null ? MetadataValue.ofNull() : MetadataValue.ofTimestamp(report.lastMinute()));
         if (report.deadLetterFile() != null) {
