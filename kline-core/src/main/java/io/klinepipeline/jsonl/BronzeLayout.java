@@ -43,22 +43,6 @@ public final class BronzeLayout {
         return NAME_TIME.format(openedAt) + "-" + writerId + "-" + UUID.randomUUID().toString().substring(0, 8) + SUFFIX;
     }
 
-    /**
-     * The name of a file opened at {@code openedAt} whose identity is its content, e.g. a file
-     * brought into the layout by {@code kline-worker import-jsonl}: the same content always gets
-     * the same name, so importing it again overwrites nothing and doubles nothing.
-     *
-     * @param writerId a word naming who wrote it, letters and digits
-     * @param contentId letters and digits derived from the content (a hash)
-     */
-    public static String contentFileName(Instant openedAt, String writerId, String contentId) {
-        String name = NAME_TIME.format(openedAt) + "-" + writerId + "-" + contentId + SUFFIX;
-        if (!isDataFileName(name)) {
-            throw new IllegalArgumentException("'" + name + "' is not a data file name of the bronze layout");
-        }
-        return name;
-    }
-
     /** Whether a name is a data file of this layout (not a temporary or foreign file). */
     public static boolean isDataFileName(String name) {
         return NAME.matcher(name).matches();

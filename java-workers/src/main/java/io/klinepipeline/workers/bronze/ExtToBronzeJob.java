@@ -89,7 +89,7 @@ public final class ExtToBronzeJob {
                     hoursWithoutSource, skipped.isEmpty() ? "" : " (" + skipped.size() + " file(s) skipped, named above)");
         }
         if (replacedHours.isEmpty()) {
-            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size(),
+            return new ExtToBronzeReport(0, 0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size(),
                     List.of(), skippedFiles);
         }
         log.info("{}: reading {} objects from {}", stream, objects.size(), source);
@@ -107,7 +107,7 @@ public final class ExtToBronzeJob {
             replay.finish();
             long loaded = load.commit();
             WindowCoverage coverage = replay.coverage();
-            report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(),
+            report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(), load.rowsUnchanged(),
                     deadLetters.lines(), coverage.firstMinute(), coverage.lastMinute(), coverage.finalMinutes(),
                     deadLetters.writtenPath(), window.minutes(), coverage.minutesWithRows(), replay.partialLines(),
                     hoursWithoutSource.size(), deadLetters.firstEntries(), skippedFiles);

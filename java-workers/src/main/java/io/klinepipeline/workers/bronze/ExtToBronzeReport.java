@@ -10,7 +10,9 @@ import java.util.List;
  * @param objects JSONL objects opened
  * @param lines complete lines read (up to the grace limit after the window)
  * @param rowsLoaded bronze rows inserted: every update of every minute in the window
- * @param rowsReplaced earlier websocket rows of the window that the load deleted
+ * @param rowsReplaced earlier websocket rows of the window that the load replaced
+ * @param rowsUnchanged of those, the rows of hours whose rows were the same as the load's, which
+ *     were left in place rather than deleted and inserted again
  * @param deadLettered lines refused and written to {@code deadLetterFile}
  * @param firstMinute first minute with a row, or null when nothing loaded
  * @param lastMinute last minute with a row, or null when nothing loaded
@@ -30,6 +32,7 @@ public record ExtToBronzeReport(
         long lines,
         long rowsLoaded,
         long rowsReplaced,
+        long rowsUnchanged,
         long deadLettered,
         Instant firstMinute,
         Instant lastMinute,
@@ -62,7 +65,8 @@ public record ExtToBronzeReport(
 
     /** One line for a shell user or a log. */
     public String summary() {
-        return objects + " objects, " + lines + " lines -> " + rowsLoaded + " rows (replaced " + rowsReplaced + "); "
+        return objects + " objects, " + lines + " lines -> " + rowsLoaded + " rows (replaced " + rowsReplaced
+                + (rowsUnchanged == 0 ? "" : ", of which " + rowsUnchanged + " unchanged and kept") + "); "
                 + (firstMinute == null ? "no minutes" : "minutes " + firstMinute + " .. " + lastMinute)
                 + ", " + finalMinutes + "/" + windowMinutes + " final; "
                 + deadLettered + " dead-lettered" + (deadLetterFile == null ? "" : " to " + deadLetterFile)

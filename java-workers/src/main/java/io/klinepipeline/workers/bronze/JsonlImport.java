@@ -30,7 +30,7 @@ import java.util.Map;
  * only its own hour folders) and each hour's lines become one file in that hour's folder.
  *
  * <p>A file with any bad line is refused whole, naming the file and the line, before anything is
- * written. The new names come from the content ({@link BronzeLayout#contentFileName}), never from
+ * written. The new names come from the content ({@link #fileName}), never from
  * a clock or a random number: importing the same file twice gives the same names, and the second
  * import finds them present and writes nothing, so bronze is never doubled by a retried import.
  */
@@ -95,7 +95,7 @@ public final class JsonlImport {
         for (Map.Entry<Instant, ByteArrayOutputStream> hour : hours.entrySet()) {
             byte[] content = hour.getValue().toByteArray();
             String name = BronzeLayout.hourPrefix(exchange, symbol, hour.getKey())
-                    + BronzeLayout.contentFileName(openedAt.get(hour.getKey()), WRITER, contentId(content));
+                    + fileName(openedAt.get(hour.getKey()), content);
             files.add(new ImportedFile(name, hour.getKey(), content, lineCounts.get(hour.getKey())));
         }
         return files;
@@ -128,6 +128,20 @@ public final class JsonlImport {
                     + ", not of " + exchange.name() + "/" + symbol);
         }
         return event;
+    }
+
+    /**
+     * {@code <opened-at>-import-<content id>.jsonl}: the layout's time prefix (the first 19
+     * characters of any name it makes, as {@link BronzeLayout#openedAt} reads them), so the file
+     * sorts among the engine's by time, and a content id where the engine puts its random parts.
+     */
+    static String fileName(Instant openedAt, byte[] content) {
+        String name = BronzeLayout.newFileName(openedAt, WRITER).substring(0, 19) + "-" + WRITER + "-" + contentId(content)
+                + BronzeLayout.SUFFIX;
+        if (!BronzeLayout.isDataFileName(name) || !BronzeLayout.openedAt(name).equals(openedAt.truncatedTo(ChronoUnit.MILLIS))) {
+            throw new IllegalStateException("'" + name + "' is not a data file name of the bronze layout");
+        }
+        return name;
     }
 
     /** Sixteen hex digits of the content's SHA-256: the same content, the same name. */

@@ -71,6 +71,7 @@ final class ExtToBronzeCommand extends WorkerCommand {
         m.put("lines", ofInt(report.lines()));
         m.put("rows_loaded", ofInt(report.rowsLoaded()));
         m.put("rows_replaced", ofInt(report.rowsReplaced()));
+        m.put("rows_unchanged", ofInt(report.rowsUnchanged()));
         m.put("final_minutes", ofInt(report.finalMinutes()));
         m.put("minutes_without_final", ofInt(report.minutesWithoutFinal()));
         m.put("partial_lines_ignored", ofInt(report.partialLinesIgnored()));
