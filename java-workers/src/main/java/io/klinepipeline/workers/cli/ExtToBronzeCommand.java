@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "ext-to-bronze", mixinStandardHelpOptions = true,
         header = "Load a window's raw JSONL events into bronze (source websocket).",
         description = {
-            "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows. Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load.",
+            "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows in one transaction, keeping the hours whose rows are unchanged (rows_unchanged). Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load. Files in an hour folder not named as the engine names them are skipped and named (log and skipped_files); bring them in with import-jsonl.",
             "",
             "Several symbols (or --all-symbols) are loaded in one run, one after another, each in its own transaction; a symbol that fails does not stop the others, and the run then fails naming it.",
             "",

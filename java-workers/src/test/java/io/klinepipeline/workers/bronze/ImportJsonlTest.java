@@ -74,9 +74,22 @@ class ImportJsonlTest {
         ExtToBronzeJob job = new ExtToBronzeJob(BronzeFixtures.config(dir), BronzeFixtures.EXCHANGES, database,
                 new LocalJsonlSource(localDir), Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC));
 
-        ExtToBronzeReport skipped = job.run("binance", "BTCUSDT", ThreeMinuteScenario.WINDOW);
+        ch.qos.logback.classic.Logger jobLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ExtToBronzeJob.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        jobLog.addAppender(logged);
+        ExtToBronzeReport skipped;
+        try {
+            skipped = job.run("binance", "BTCUSDT", ThreeMinuteScenario.WINDOW);
+        } finally {
+            jobLog.detachAppender(logged);
+        }
 
         assertThat(skipped.skippedFiles()).containsExactly(restored.toString());
+        assertThat(logged.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .filteredOn(e -> e.getFormattedMessage().contains("skipping " + restored))
+                .singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+                        .contains("ext-to-bronze binance/BTCUSDT", "import-jsonl"));
         assertThat(skipped.summary()).contains("1 file(s) not named by the layout skipped");
         assertThat(skipped.hoursWithoutSource()).isEqualTo(1);
         assertThat(BronzeRows.all(database)).isEmpty();

@@ -41,9 +41,14 @@ public final class RerunCostBenchmark {
             long began = System.nanoTime();
             ExtToBronzeReport report = job.run("binance", "BTCUSDT", window);
             long millis = (System.nanoTime() - began) / 1_000_000;
-            // WAL written and table size do not depend on how busy the machine is; the wall time does.
-            System.out.printf("run %d: %d ms, %d rows loaded, %d replaced; WAL %d MB; bronze table+indexes %d MB%n", run + 1,
-                    millis, report.rowsLoaded(), report.rowsReplaced(), (walPosition(database) - walBefore) >> 20,
+            // Rows written and deleted and the table's size do not depend on how busy the machine is;
+            // the wall time and the server-wide WAL (other databases write too) do.
+            Thread.sleep(1500); // PostgreSQL publishes a backend's table counters within a second
+            long written = size(database, "SELECT n_tup_ins FROM pg_stat_user_tables WHERE relid = 'bronze.bronze_ohclv_native'::regclass");
+            long deleted = size(database, "SELECT n_tup_del FROM pg_stat_user_tables WHERE relid = 'bronze.bronze_ohclv_native'::regclass");
+            System.out.printf("run %d: %d ms, %d rows loaded, %d replaced; rows written to bronze so far %d, deleted %d;"
+                    + " server WAL %d MB; bronze table+indexes %d MB%n", run + 1,
+                    millis, report.rowsLoaded(), report.rowsReplaced(), written, deleted, (walPosition(database) - walBefore) >> 20,
                     size(database, "SELECT pg_total_relation_size('bronze.bronze_ohclv_native')") >> 20);
         }
     }
