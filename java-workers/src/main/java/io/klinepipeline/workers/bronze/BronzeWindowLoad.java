@@ -36,9 +36,10 @@ import org.postgresql.copy.PGCopyOutputStream;
  * {@link #commit()} succeeds nothing is visible, and anything short of it rolls back, so a failed
  * run leaves the old rows in place; readers see the old rows or the new ones, never a mix.
  *
- * <p>A first load (bronze holds none of the scope's websocket rows) is COPYed straight into
- * bronze. A rerun is COPYed into a temporary table (no indexes, no WAL) while a SHA-256 of each
- * hour's rows is taken; at commit, an hour whose rows are the ones the last load wrote (same digest
+ * <p>A first load (bronze holds none of the scope's websocket rows), and a rerun none of whose
+ * hours the last load recorded, delete the scope's rows and COPY straight into bronze. Another
+ * rerun is COPYed into a temporary table (no indexes, no WAL) while a SHA-256 of each hour's rows
+ * is taken; at commit, an hour whose rows are the ones the last load wrote (same digest
  * and count in {@code bronze.websocket_load_ranges}, and bronze still holds that many) is left as
  * it is, and only the other hours are deleted and inserted from the temporary table. A rerun over
  * unchanged input thus writes nothing to bronze: no second copy of the rows in the WAL, no dead
@@ -115,12 +116,22 @@ final class BronzeWindowLoad implements AutoCloseable {
             connection.setAutoCommit(false);
             DSLContext sql = Database.dsl(connection);
             sql.execute(LOCK_STREAM, exchange + "/" + symbol);
-            boolean staged = sql.fetchExists(BRONZE.table, streamRows(exchange, symbol, scope.ranges()));
+            boolean holdsRows = sql.fetchExists(BRONZE.table, streamRows(exchange, symbol, scope.ranges()));
+            // Staging pays off only when some hour may be kept: one the last load recorded exactly.
+            // Otherwise (rows loaded before the record existed, or by a window cut differently)
+            // every hour is rewritten anyway, and deleting first and COPYing straight in is cheaper.
+            boolean staged = holdsRows && sql.fetchExists(LOADS, LOAD_EXCHANGE.eq(exchange).and(LOAD_SYMBOL.eq(symbol))
+                    .and(DSL.or(scope.hourRanges().stream()
+                            .map(range -> LOAD_START.eq(range.start()).and(LOAD_END.eq(range.end()))).toList())));
             if (staged) {
                 sql.execute(CREATE_STAGING);
             }
+            long deleted = !staged && holdsRows
+                    ? sql.deleteFrom(BRONZE.table).where(streamRows(exchange, symbol, scope.ranges())).execute() : 0;
             CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(staged ? COPY_STAGING : COPY);
-            return new BronzeWindowLoad(connection, exchange, symbol, scope, staged, copy);
+            BronzeWindowLoad load = new BronzeWindowLoad(connection, exchange, symbol, scope, staged, copy);
+            load.rowsReplaced = deleted;
+            return load;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(connection, e);
             closeQuietly(connection, e);
