@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Not a test: measures what a first load and a rerun of one large ext-to-bronze window cost, so the
  * numbers in the README can be reproduced. Run it with the test classpath and KLINE_DATABASE_URL:
- * {@code java -cp ... io.klinepipeline.workers.bronze.RerunCostBenchmark [hours] [updatesPerMinute] [runs] [changed]}
+ * {@code java -cp ... io.klinepipeline.workers.bronze.RerunCostBenchmark [hours] [updatesPerMinute] [runs] [unchanged|changed|forgotten]}
  * (default 24 hours of 960 updates a minute: 1.38M rows, the size the rerun cost was first measured at).
  */
 public final class RerunCostBenchmark {
@@ -29,9 +29,10 @@ public final class RerunCostBenchmark {
         int hours = args.length > 0 ? Integer.parseInt(args[0]) : 24;
         int updatesPerMinute = args.length > 1 ? Integer.parseInt(args[1]) : 960;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        // "changed": forget what the last load wrote before each rerun, so every hour counts as
-        // changed and is deleted and inserted again (the worst case of a rerun).
-        boolean changed = args.length > 3 && args[3].equals("changed");
+        // "changed": before each rerun, make every hour's record differ from its rows, so every hour
+        // is staged, then deleted and inserted again (the worst case of a rerun); "forgotten": drop
+        // the records, so the rerun deletes and COPYs straight in.
+        String mode = args.length > 3 ? args[3] : "unchanged";
         Instant start = Instant.parse("2026-11-24T00:00:00Z");
         TimeWindow window = new TimeWindow(start, start.plus(hours, ChronoUnit.HOURS));
         Path dir = Files.createTempDirectory("rerun-cost");
@@ -40,8 +41,10 @@ public final class RerunCostBenchmark {
         HoursSource source = new HoursSource(start, hours, updatesPerMinute);
         ExtToBronzeJob job = new ExtToBronzeJob(config, BronzeFixtures.EXCHANGES, database, source, Clock.systemUTC());
         for (int run = 0; run < runs; run++) {
-            if (changed && run > 0) {
-                size(database, "WITH forgotten AS (DELETE FROM bronze.websocket_load_ranges RETURNING 1) SELECT count(*) FROM forgotten");
+            if (mode.equals("changed") && run > 0) {
+                size(database, "WITH c AS (UPDATE bronze.websocket_load_ranges SET digest = 'changed' RETURNING 1) SELECT count(*) FROM c");
+            } else if (mode.equals("forgotten") && run > 0) {
+                size(database, "WITH f AS (DELETE FROM bronze.websocket_load_ranges RETURNING 1) SELECT count(*) FROM f");
             }
             long walBefore = walPosition(database);
             long began = System.nanoTime();
