@@ -94,7 +94,13 @@ public final class ExtToBronzeJob {
         String stream = "ext-to-bronze " + exchangeName + "/" + symbol + " " + window;
         Instant runAt = clock.instant();
 
-        List<HourObject> objects = list(exchange, symbol, window);
+        List<String> skipped = new ArrayList<>();
+        List<HourObject> objects = list(exchange, symbol, window, skipped);
+        for (String file : skipped) {
+            log.warn("{}: skipping {}: its name is not the engine's <opened-at>-<writer>.jsonl, so its hour's load never reads it;"
+                    + " bring it into the layout with kline-worker import-jsonl", stream, source.describe(file));
+        }
+        List<String> skippedFiles = skipped.stream().map(source::describe).toList();
         // Only hours whose own folder has objects are replaced. An hour without any is not "an hour
         // without candles": its files may have been pruned locally or not uploaded yet, so what
         // bronze already holds for it stays (and the late closes of it found in the next hour's
@@ -105,11 +111,12 @@ public final class ExtToBronzeJob {
                 .forEach(replacedHours::add);
         List<Instant> hoursWithoutSource = window.hours().filter(h -> !replacedHours.contains(h)).toList();
         if (!hoursWithoutSource.isEmpty()) {
-            log.warn("{}: no objects in {} for hour(s) {}; their bronze rows are left in place", stream, source, hoursWithoutSource);
+            log.warn("{}: no data objects in {} for hour(s) {}{}; their bronze rows are left in place", stream, source,
+                    hoursWithoutSource, skipped.isEmpty() ? "" : " (" + skipped.size() + " file(s) skipped, named above)");
         }
         if (replacedHours.isEmpty()) {
-            return new ExtToBronzeReport(0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size(),
-                    List.of());
+            return new ExtToBronzeReport(0, 0, 0, 0, 0, 0, null, null, 0, null, window.minutes(), 0, 0, hoursWithoutSource.size(),
+                    List.of(), skippedFiles);
         }
         log.info("{}: reading {} objects from {}", stream, objects.size(), source);
         ReplaceScope scope = new ReplaceScope(window, replacedHours);
@@ -126,10 +133,10 @@ public final class ExtToBronzeJob {
             replay.finish();
             long loaded = load.commit();
             WindowCoverage coverage = replay.coverage();
-            report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(),
+            report = new ExtToBronzeReport(replay.objects(), replay.lines(), loaded, load.rowsReplaced(), load.rowsUnchanged(),
                     deadLetters.lines(), coverage.firstMinute(), coverage.lastMinute(), coverage.finalMinutes(),
                     deadLetters.writtenPath(), window.minutes(), coverage.minutesWithRows(), replay.partialLines(),
-                    hoursWithoutSource.size(), deadLetters.firstEntries());
+                    hoursWithoutSource.size(), deadLetters.firstEntries(), skippedFiles);
         }
         if (report.deadLettered() > 0) {
             log.warn("{}: {} unusable lines dead-lettered to {}", stream, report.deadLettered(), report.deadLetterFile());
@@ -145,15 +152,21 @@ public final class ExtToBronzeJob {
      * whole (exchanges without a closed flag), and the window's first minute begins at the hour.
      * Files live at most engine.roll_max_age, so those opened within twice that before the window
      * hold its lead-in; their candles are outside the window and neither loaded nor replaced.
+     * Files of the window's own hour folders that are not the layout's go to {@code skipped}
+     * (the lead-in and spill-over folders' belong to the runs of their own hours).
      */
-    private List<HourObject> list(Exchange exchange, String symbol, TimeWindow window) throws IOException {
+    private List<HourObject> list(Exchange exchange, String symbol, TimeWindow window, List<String> skipped) throws IOException {
         List<HourObject> objects = new ArrayList<>();
         Instant firstHour = window.start().truncatedTo(ChronoUnit.HOURS);
         Instant leadIn = window.start().minus(config.engine().rollMaxAge().multipliedBy(2));
         Instant until = window.end().plus(SPILL_OVER);
         for (Instant hour = leadIn.truncatedTo(ChronoUnit.HOURS); hour.isBefore(until); hour = hour.plus(1, ChronoUnit.HOURS)) {
             boolean context = hour.isBefore(firstHour);
-            for (String name : source.dataObjects(BronzeLayout.hourPrefix(exchange, symbol, hour))) {
+            JsonlObjectSource.HourFolder folder = source.hourFolder(BronzeLayout.hourPrefix(exchange, symbol, hour));
+            if (!context && hour.isBefore(window.end())) {
+                skipped.addAll(folder.skipped());
+            }
+            for (String name : folder.dataObjects()) {
                 if (!context || !BronzeLayout.openedAt(fileName(name)).isBefore(leadIn)) {
                     objects.add(new HourObject(name, hour));
                 }

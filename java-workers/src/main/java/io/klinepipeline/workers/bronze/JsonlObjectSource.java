@@ -27,16 +27,42 @@ public interface JsonlObjectSource extends AutoCloseable {
     String describe(String name);
 
     /**
-     * The data objects of one hour folder, in the order they must be read. Temporary and foreign
-     * files are left out; only the layout's own names count.
+     * The data objects of one hour folder, in the order they must be read. Files whose names are
+     * not the layout's are left out; {@link #hourFolder} names them.
      */
     default List<String> dataObjects(String hourPrefix) throws IOException {
+        return hourFolder(hourPrefix).dataObjects();
+    }
+
+    /** One listing of an hour folder: its data objects in read order, and the files a load skips. */
+    default HourFolder hourFolder(String hourPrefix) throws IOException {
         Comparator<String> order = BronzeLayout.readOrder();
-        return fileNames(hourPrefix).stream()
-                .filter(BronzeLayout::isDataFileName)
-                .sorted(order)
-                .map(name -> hourPrefix + name)
-                .toList();
+        List<String> names = fileNames(hourPrefix);
+        List<String> data = names.stream().filter(BronzeLayout::isDataFileName).sorted(order).map(name -> hourPrefix + name).toList();
+        List<String> skipped = names.stream().filter(name -> !BronzeLayout.isDataFileName(name)).sorted().map(name -> hourPrefix + name).toList();
+        return new HourFolder(data, skipped);
+    }
+
+    /**
+     * What an hour folder holds.
+     *
+     * @param dataObjects the engine's files, named by the layout, in read order
+     * @param skipped every other file (a restored backup, a hand-copied file): never read, so named
+     *     to the user, who can bring it into the layout with {@code kline-worker import-jsonl}
+     */
+    record HourFolder(List<String> dataObjects, List<String> skipped) {
+        public HourFolder {
+            dataObjects = List.copyOf(dataObjects);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * Writes one whole object under a name of the layout, for {@code kline-worker import-jsonl}:
+     * it appears whole or not at all, never as a partial file a load could read.
+     */
+    default void put(String name, byte[] content) throws IOException {
+        throw new UnsupportedOperationException(this + " cannot be written");
     }
 
     /** Opens one object as its complete lines. */

@@ -3,14 +3,19 @@ package io.klinepipeline.workers.bronze;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** JSONL objects below a bucket's prefix, where the engine uploads its closed files. */
@@ -63,6 +68,23 @@ public final class S3JsonlSource implements JsonlObjectSource {
             return new AbortOnEarlyClose(s3.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + name).build()));
         } catch (SdkException e) {
             throw new IOException("cannot read " + describe(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One PUT: S3 shows an object only once it is whole, and with Content-MD5 the store refuses
+     * a body that arrived different from what was sent.
+     */
+    @Override
+    public void put(String name, byte[] content) throws IOException {
+        try {
+            String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(content));
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(prefix + name).contentMD5(md5).build(),
+                    RequestBody.fromBytes(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        } catch (SdkException e) {
+            throw new IOException("cannot write " + describe(name) + ": " + e.getMessage(), e);
         }
     }
 

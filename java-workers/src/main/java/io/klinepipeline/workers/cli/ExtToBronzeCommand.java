@@ -8,6 +8,7 @@ import io.klinepipeline.workers.bronze.ExtToBronzeJob;
 import io.klinepipeline.workers.bronze.ExtToBronzeReport;
 import io.klinepipeline.workers.bronze.JsonlObjectSource;
 import io.klinepipeline.workers.bronze.JsonlSourceFactory;
+import io.klinepipeline.workers.report.Listed;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "ext-to-bronze", mixinStandardHelpOptions = true,
         header = "Load a window's raw JSONL events into bronze (source websocket).",
         description = {
-            "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows, in one transaction: until it commits the old rows stay visible, and a run that fails or is killed leaves them as they were. Two runs of one stream take turns (see --lock-wait). Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load.",
+            "Loads the candles of a window from the raw JSONL events (storage.local_dir, or S3 when storage.s3.enabled) into bronze.bronze_ohclv_native with source 'websocket', using COPY. Re-running a window replaces its websocket rows, in one transaction, keeping the hours whose rows are unchanged (rows_unchanged): until it commits the old rows stay visible, and a run that fails or is killed leaves them as they were. Two runs of one stream take turns (see --lock-wait). Malformed lines go to a dead-letter file under storage.dead_letter_dir and never abort the load. Files in an hour folder not named as the engine names them are skipped and named (log and skipped_files); bring them in with import-jsonl.",
             "",
             "Several symbols (or --all-symbols) are loaded in one run, one after another, each in its own transaction; a symbol that fails does not stop the others, and the run then fails naming it.",
             "",
@@ -71,11 +72,14 @@ final class ExtToBronzeCommand extends WorkerCommand {
         m.put("lines", ofInt(report.lines()));
         m.put("rows_loaded", ofInt(report.rowsLoaded()));
         m.put("rows_replaced", ofInt(report.rowsReplaced()));
+        m.put("rows_unchanged", ofInt(report.rowsUnchanged()));
         m.put("final_minutes", ofInt(report.finalMinutes()));
         m.put("minutes_without_final", ofInt(report.minutesWithoutFinal()));
         m.put("partial_lines_ignored", ofInt(report.partialLinesIgnored()));
         m.put("hours_without_source", ofInt(report.hoursWithoutSource()));
         m.put("dead_lettered", ofInt(report.deadLettered()));
+        m.put("skipped_files", ofInt(report.skippedFiles().size()));
+        m.put("first_skipped_files", MetadataValue.ofJson(Listed.first(report.skippedFiles())));
         m.put("first_minute", report.firstMinute() == null ? MetadataValue.ofNull() : MetadataValue.ofTimestamp(report.firstMinute()));
         m.put("last_minute", report.lastMinute() == null ? MetadataValue.ofNull() : MetadataValue.ofTimestamp(report.lastMinute()));
         if (report.deadLetterFile() != null) {

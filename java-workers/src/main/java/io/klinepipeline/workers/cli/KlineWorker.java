@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
             MigrateCommand.class,
             DescribeCommand.class,
             ListFinishedCommand.class,
+            ImportJsonlCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
