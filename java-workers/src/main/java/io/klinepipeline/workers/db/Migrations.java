@@ -17,6 +17,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 public final class Migrations {
     static final String HISTORY_SCHEMA = "bronze";
     private static final String HISTORY_TABLE = "flyway_schema_history";
+    /** A server that is restarting gets 1 + 2 + 4 s to come back, before the move and in Flyway alike. */
+    private static final int CONNECT_RETRIES = 3;
 
     private final Database database;
 
@@ -33,7 +35,7 @@ public final class Migrations {
                 .locations("classpath:db/migration")
                 .schemas(HISTORY_SCHEMA, "silver")
                 .table(HISTORY_TABLE)
-                .connectRetries(3)
+                .connectRetries(CONNECT_RETRIES)
                 .load()
                 .migrate();
         return result.migrationsExecuted;
@@ -46,7 +48,7 @@ public final class Migrations {
     private void moveLegacyHistory() {
         String legacy = "public." + HISTORY_TABLE;
         String moved = HISTORY_SCHEMA + "." + HISTORY_TABLE;
-        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+        try (Connection c = connectRetrying(); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('kline-pipeline migrations'));"
                     + " IF to_regclass('" + legacy + "') IS NOT NULL AND to_regclass('" + moved + "') IS NULL"
                     + " AND to_regnamespace('" + HISTORY_SCHEMA + "') IS NOT NULL THEN"
@@ -54,6 +56,26 @@ public final class Migrations {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot move Flyway's history table from public to " + HISTORY_SCHEMA + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Like Flyway's connectRetries: a refused connection (SQLState 08...) is tried again after 1, 2, 4 s. */
+    private Connection connectRetrying() throws SQLException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return database.connect();
+            } catch (SQLException e) {
+                boolean refused = e.getSQLState() != null && e.getSQLState().startsWith("08");
+                if (!refused || attempt == CONNECT_RETRIES) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1000L << attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 }
