@@ -53,7 +53,8 @@ test: tools venv
 	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
 	$(MVN) package; \
 	$(MAKE) --no-print-directory test-pipes-conformance; \
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(VENV)/bin/pytest -q -p no:cacheprovider; \
+	$(VENV)/bin/python scripts/chaos-table.py
 
 test-java: tools
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package
