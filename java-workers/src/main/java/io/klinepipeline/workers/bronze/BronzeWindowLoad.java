@@ -209,15 +209,35 @@ final class BronzeWindowLoad implements AutoCloseable {
     }
 
     /** What this load wrote per hour, replacing what earlier loads recorded for overlapping ranges. */
+    /**
+     * Records what this load wrote per range. A range whose digest and count are unchanged keeps its
+     * record as it was (its rows were not rewritten, so {@code loaded_at} stays the time they were),
+     * so a rerun over unchanged input changes no table at all.
+     */
     private void recordDigests() {
+        Condition notLoadedNow = DSL.and(digests.values().stream()
+                .map(d -> DSL.not(LOAD_START.eq(d.range.start()).and(LOAD_END.eq(d.range.end())))).toList());
         sql.deleteFrom(LOADS).where(LOAD_EXCHANGE.eq(exchange)).and(LOAD_SYMBOL.eq(symbol)).and(overlapping(scope.ranges()))
-                .execute();
+                .and(notLoadedNow).execute();
+        if (digests.isEmpty()) {
+            return;
+        }
         Instant now = Instant.now();
         var insert = sql.insertInto(LOADS, LOAD_EXCHANGE, LOAD_SYMBOL, LOAD_START, LOAD_END, LOAD_ROWS, LOAD_DIGEST, LOAD_AT);
         for (HourDigest digest : digests.values()) {
             insert = insert.values(exchange, symbol, digest.range.start(), digest.range.end(), digest.rows, digest.hex(), now);
         }
-        insert.execute();
+        insert.onConflict(LOAD_EXCHANGE, LOAD_SYMBOL, LOAD_START, LOAD_END).doUpdate()
+                .set(LOAD_ROWS, DSL.excluded(LOAD_ROWS))
+                .set(LOAD_DIGEST, DSL.excluded(LOAD_DIGEST))
+                .set(LOAD_AT, DSL.excluded(LOAD_AT))
+                .where(recorded(LOAD_ROWS).ne(DSL.excluded(LOAD_ROWS)).or(recorded(LOAD_DIGEST).ne(DSL.excluded(LOAD_DIGEST))))
+                .execute();
+    }
+
+    /** The column of the row already recorded, as ON CONFLICT's WHERE must name it beside EXCLUDED's. */
+    private static <T> Field<T> recorded(Field<T> column) {
+        return DSL.field(DSL.name("bronze", "websocket_load_ranges", column.getName()), column.getType());
     }
 
     private static Condition streamRows(String exchange, String symbol, List<TimeWindow> ranges) {
