@@ -277,7 +277,8 @@ class EngineSurvivesKillNineTest {
                 .duplicates(duplicates)
                 .unrecoveredErrors(0)
                 .notes(SYMBOLS.size() + " Binance streams at ~220 frames/s each; " + excused + " frames sent within "
-                        + window / 1_000_000 + " ms (flush interval + transit) of a kill were not on disk, as allowed; "
+                        + window / 1_000_000 + " ms (flush interval + transit) of a kill were not on disk, as allowed, and "
+                        + (sentTotal - onDisk - excused) + " were sent after a kill, to a socket the venue had not yet seen close; "
                         + injectedTears.size() + " torn tails injected and moved aside")
                 .record();
     }
