@@ -87,7 +87,8 @@ class ExchangeFaultsTest {
     private static final double SPEED = 30;
     /** 1 in make test; make chaos repeats each fault more often. */
     private static final int SCALE = ChaosRow.scale();
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    /** The longest wait for one step; steps repeat SCALE times as often (20 forced cut-offs at scale 10), so it grows with it. */
+    private static final Duration WAIT = Duration.ofSeconds(40L * SCALE);
     private static final Duration INITIAL_DELAY = Duration.ofMillis(50);
     private static final Duration MAX_DELAY = Duration.ofMillis(1000);
     /** Above the longest quiet spell of a venue (a closed candle every simulated minute, 2 s here). */
