@@ -40,16 +40,12 @@ class ExtToBronzeFromS3Test {
 
     @BeforeAll
     static void startS3() throws Exception {
-        server = new S3ProxyServer();
-        s3 = server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
+        server = S3ProxyServer.withBucket(BUCKET);
+        s3 = server.bucketClient();
     }
 
     @AfterAll
-    static void stopS3() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
+    static void stopS3() {
         if (server != null) {
             server.close();
         }

@@ -33,15 +33,15 @@ class ListFinishedFromS3Test {
 
     @BeforeAll
     static void startS3() throws Exception {
-        server = new S3ProxyServer();
-        s3 = server.client();
-        s3.createBucket(b -> b.bucket(BUCKET));
+        server = S3ProxyServer.withBucket(BUCKET);
+        s3 = server.bucketClient();
     }
 
     @AfterAll
     static void stopS3() {
-        s3.close();
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     private JsonNode listAt(Path config, String now) throws Exception {

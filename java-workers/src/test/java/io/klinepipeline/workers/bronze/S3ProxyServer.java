@@ -22,6 +22,16 @@ final class S3ProxyServer implements AutoCloseable {
     private final BlobStoreContext store;
     private final S3Proxy proxy;
     private final URI endpoint;
+    /** The client of {@link #withBucket}, closed with the server; null otherwise. */
+    private S3Client bucketClient;
+
+    /** A started store holding the empty {@code bucket}: the set-up every S3 test class of the workers shares. */
+    static S3ProxyServer withBucket(String bucket) throws Exception {
+        S3ProxyServer server = new S3ProxyServer();
+        server.bucketClient = server.client();
+        server.bucketClient.createBucket(b -> b.bucket(bucket));
+        return server;
+    }
 
     S3ProxyServer() throws Exception {
         store = ContextBuilder.newBuilder("transient").credentials("identity", "credential").buildView(BlobStoreContext.class);
@@ -54,6 +64,11 @@ final class S3ProxyServer implements AutoCloseable {
         return new S3Config(true, bucket, prefix, endpoint, "us-east-1", true);
     }
 
+    /** The client {@link #withBucket} made, which {@link #close()} closes. */
+    S3Client bucketClient() {
+        return bucketClient;
+    }
+
     /** A client built the way the job builds its own (S3ClientFactory), with this store's credentials. */
     S3Client client() {
         return S3ClientFactory.create(config("unused", ""), credentials());
@@ -65,6 +80,9 @@ final class S3ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (bucketClient != null) {
+            bucketClient.close();
+        }
         try {
             proxy.stop();
         } catch (Exception e) {
