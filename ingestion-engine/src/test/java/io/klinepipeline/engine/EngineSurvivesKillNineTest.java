@@ -10,6 +10,7 @@ import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
 import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
+import io.klinepipeline.simulator.server.SentFrame;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.server.VenueStats;
 import io.klinepipeline.simulator.venue.Venues;
@@ -111,9 +112,9 @@ class EngineSurvivesKillNineTest {
         try (LocalS3 s3 = new LocalS3(); S3Client client = s3.client(); ExchangeSimulator simulator = ExchangeSimulator.start(options)) {
             client.createBucket(b -> b.bucket(BUCKET));
             VenueStats stats = simulator.stats("binance");
-            stats.onDataFrameSent((connection, text) -> {
-                if (text.contains(OUR_FRAMES)) {
-                    sent.add(new Sent(connection, System.nanoTime(), hash(text)));
+            stats.onFrameSent(frame -> {
+                if (frame.kind() == SentFrame.Kind.DATA && frame.text().contains(OUR_FRAMES)) {
+                    sent.add(new Sent(frame.connection(), frame.sentAtNanos(), hash(frame.text())));
                 }
             });
             Path config = writeConfig(simulator, s3);

@@ -22,6 +22,7 @@ import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
 import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
+import io.klinepipeline.simulator.server.SentFrameJournal;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.server.VenueFaults;
 import io.klinepipeline.simulator.server.VenueStats;
@@ -110,6 +111,8 @@ class ExchangeFaultsTest {
 
     private final ExchangeRegistry registry = ExchangeRegistry.standard();
     private final List<ChaosRow> rows = new ArrayList<>();
+    /** What each venue sent, from the engine's start. */
+    private final Map<String, SentFrameJournal> sentFrames = new HashMap<>();
     private final ListAppender<ILoggingEvent> supervisorLog = new ListAppender<>();
     private SimClock clock;
     private ExchangeSimulator simulator;
@@ -126,7 +129,7 @@ class ExchangeFaultsTest {
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 120,
                 Duration.ofMillis(100), 2, List.of(new BinanceVenue(Duration.ofSeconds(2)), new CoinbaseVenue(), new KrakenVenue(),
                         new BybitVenue(), new OkxVenue())));
-        SYMBOLS.keySet().forEach(venue -> stats(venue).keepSentFrames());
+        SYMBOLS.keySet().forEach(venue -> sentFrames.put(venue, SentFrameJournal.of(stats(venue))));
         engine = new Engine(config(), registry, clock, () -> {
             throw new AssertionError("S3 is off");
         }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(1)).withConnectionLimitSpeedup(SPEED));
@@ -399,7 +402,7 @@ class ExchangeFaultsTest {
         for (String venue : SYMBOLS.keySet()) {
             Map<String, Integer> sentCounts = new HashMap<>();
             var protocol = registry.get(venue).stream();
-            for (String text : stats(venue).sentFrames()) {
+            for (String text : sentFrames.get(venue).texts()) {
                 if (protocol.classify(text).kind() != FrameKind.PONG) { // answers to our pings are not stored
                     sentCounts.merge(text, 1, Integer::sum);
                 }
