@@ -67,6 +67,11 @@ final class FaultScene implements AutoCloseable {
         return args(options, "silver", "--symbol", "BTC-USDT");
     }
 
+    /** silver over part of the hour: {@code [start, end)}. */
+    static String[] silverOver(String start, String end) {
+        return new String[] {"silver", "--symbol", "BTC-USDT", "--start", start, "--end", end};
+    }
+
     /** Root options (e.g. --lock-wait 1) first, then the subcommand, its stream and the hour's window. */
     private static String[] args(String[] rootOptions, String... subcommand) {
         return Stream.of(rootOptions, subcommand, WINDOW).flatMap(Stream::of).toArray(String[]::new);
