@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.chaos.ChaosRow;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.metrics.StreamCounters;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.PowerCutDisk;
 import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.simulator.market.SimClock;
@@ -69,7 +70,7 @@ class DeadLettersSurviveAPowerCutTest {
         long lost = 0;
         try (PowerCutDisk disk = mounted.disk().get();
                 ExchangeSimulator simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(),
-                        venueClock, 5, 600, Duration.ofMillis(50), 1, List.of(new BinanceVenue(Duration.ofSeconds(2)))))) {
+                        venueClock, 5, 600, Duration.ofMillis(50), 1, List.of(new BinanceVenue())))) {
             SentFrameJournal journal = SentFrameJournal.of(simulator.stats("binance"));
             Engine engine = new Engine(config(simulator, disk.root(), registry), registry, Clock.systemUTC(), () -> {
                 throw new AssertionError("S3 is off");
@@ -171,12 +172,6 @@ class DeadLettersSurviveAPowerCutTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, WAIT, condition);
     }
 }

@@ -6,6 +6,7 @@ import io.klinepipeline.chaos.ChaosRow;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.UploadCounters;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BinanceKlineFrames;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.engine.testing.CapturedLogs;
@@ -378,12 +379,6 @@ class S3OutageTest {
     }
 
     private static void awaitTrue(String what, Duration wait, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + wait.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, wait, condition);
     }
 }
