@@ -88,14 +88,15 @@ class DeadLettersSurviveAPowerCutTest {
                     awaitTrue("every frame that is not JSON dead-lettered", () -> counters.deadLetteredCount() >= malformed.size());
                     Thread.sleep(FLUSH_INTERVAL.plus(MARGIN).toMillis());
 
-                    PowerCutDisk.PowerCut after = disk.cutPower();
-                    Assumptions.assumeTrue(after.canTell(), "skipped: this machine wrote a file back before its fsync, "
-                            + "so a power cut cannot be told from a clean stop here");
-                    Map<String, Integer> onDisk = deadLetterFrames(after.root());
                     long missing = 0;
-                    for (String text : malformed) {
-                        if (onDisk.merge(text, -1, Integer::sum) < 0) {
-                            missing++;
+                    try (PowerCutDisk.PowerCut after = disk.cutPower()) {
+                        Assumptions.assumeTrue(after.canTell(), "skipped: this machine wrote a file back before its fsync, "
+                                + "so a power cut cannot be told from a clean stop here");
+                        Map<String, Integer> onDisk = deadLetterFrames(after.root());
+                        for (String text : malformed) {
+                            if (onDisk.merge(text, -1, Integer::sum) < 0) {
+                                missing++;
+                            }
                         }
                     }
                     sent = malformed.size();

@@ -96,7 +96,7 @@ public final class DeadLetterWriter implements AutoCloseable {
 
     /** Forces the open file once its oldest unforced letter is half a flush interval old. */
     public void syncIfDue() throws IOException {
-        if (forceSchedule.due()) {
+        if (file != null && forceSchedule.due()) {
             file.force();
             forceSchedule.forced();
         }
@@ -120,9 +120,9 @@ public final class DeadLetterWriter implements AutoCloseable {
         }
         AppendOnlyFile closing = file;
         file = null;
+        forceSchedule.forced(); // forced now, or never: the file is closed either way
         try {
             closing.force();
-            forceSchedule.forced();
         } catch (IOException e) {
             log.error("[{}] forcing dead-letter file {} failed: its last letters may not survive a power loss", stream,
                     closing.path(), e);

@@ -60,9 +60,10 @@ public final class PowerCutDisk implements AutoCloseable {
     }
 
     /**
-     * What the disk would hold after a power cut now, mounted at a folder of its own.
-     * {@link PowerCut#canTell()} is false when this machine wrote back even a file not fsynced
-     * (then a missing fsync cannot be seen and the test should skip).
+     * What the disk would hold after a power cut now, mounted at a folder of its own until the
+     * {@link PowerCut} is closed (which also deletes the copy). {@link PowerCut#canTell()} is false
+     * when this machine wrote back even a file not fsynced (then a missing fsync cannot be seen and
+     * the test should skip).
      */
     public PowerCut cutPower() throws IOException, InterruptedException {
         int cut = ++cuts;
@@ -80,11 +81,37 @@ public final class PowerCutDisk implements AutoCloseable {
         }
         Path canaryAfter = at.resolve(canary.getFileName());
         boolean canTell = !Files.exists(canaryAfter) || Files.size(canaryAfter) == 0;
-        return new PowerCut(at, canTell);
+        return new PowerCut(at, canTell, copy);
     }
 
     /** What a power cut left: {@code root} holds the file system as the next boot would find it. */
-    public record PowerCut(Path root, boolean canTell) {}
+    public final class PowerCut implements AutoCloseable {
+        private final Path root;
+        private final boolean canTell;
+        private final Path image;
+
+        private PowerCut(Path root, boolean canTell, Path image) {
+            this.root = root;
+            this.canTell = canTell;
+            this.image = image;
+        }
+
+        public Path root() {
+            return root;
+        }
+
+        public boolean canTell() {
+            return canTell;
+        }
+
+        /** Unmounts the copy and deletes it: a test that cuts the power often must not fill the disk with images. */
+        @Override
+        public void close() throws IOException, InterruptedException {
+            SmallTmpfs.unmount(root);
+            mounted.remove(root);
+            Files.delete(image);
+        }
+    }
 
     @Override
     public void close() throws IOException, InterruptedException {
