@@ -81,6 +81,9 @@ class S3OutageTest {
             }
             long failedAttempts = run.uploads().failedAttemptCount();
             Run.Result result = run.finish();
+            assertThat(result.lost()).isZero();
+            assertThat(result.duplicates()).isZero();
+            assertThat(result.overwrites()).as("PUTs that stored an object over an existing one").isZero();
             ChaosRow.of("s3", fault.description() + " for " + OUTAGE.toMillis() / 1000.0 + " s")
                     .trials(outages).sent(result.sent()).onDisk(result.inBucket()).lost(result.lost())
                     .duplicates(result.duplicates()).unrecoveredErrors(result.leftLocal())
@@ -101,7 +104,10 @@ class S3OutageTest {
             Outage outage = run.survive(EVERY_FAULT, LONG_OUTAGE);
             long failedAttempts = run.uploads().failedAttemptCount();
             Run.Result result = run.finish();
-            // The longest pause a file reached is far beyond this at make chaos's 2 min; S3 answering again cuts it short.
+            assertThat(result.lost()).isZero();
+            assertThat(result.duplicates()).isZero();
+            assertThat(result.overwrites()).as("PUTs that stored an object over an existing one").isZero();
+            // At make chaos's 2 min the oldest files pause 64 s and 128 s between attempts; S3 answering again cuts that short.
             assertThat(outage.recovery()).as("from S3 answering again until every waiting file is uploaded")
                     .isLessThan(Duration.ofSeconds(60));
             ChaosRow.of("s3", "down " + LONG_OUTAGE.toSeconds() + " s: 500, 503, SlowDown, reset, stall in turn")
