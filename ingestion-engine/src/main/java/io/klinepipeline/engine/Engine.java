@@ -174,7 +174,8 @@ public final class Engine implements AutoCloseable {
                     streamCounters.fileFinished();
                     finished.fileFinished(file);
                 });
-        DeadLetterWriter deadLetters = new DeadLetterWriter(stream, protocol.channel(), storage.deadLetterDir(), writerId, clock);
+        DeadLetterWriter deadLetters = new DeadLetterWriter(stream, protocol.channel(), storage.deadLetterDir(),
+                engine.flushInterval(), writerId, clock);
         FrameRecorder recorder = new FrameRecorder(stream, protocol.channel(), queue, new RawEventCodec(), writer, deadLetters,
                 streamCounters);
         recorder.start();

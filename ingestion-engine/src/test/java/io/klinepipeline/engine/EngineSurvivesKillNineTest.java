@@ -3,13 +3,16 @@ package io.klinepipeline.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klinepipeline.chaos.ChaosRow;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.engine.testing.LocalS3;
+import io.klinepipeline.engine.testing.TestPipelines;
 import io.klinepipeline.jsonl.BronzeLayout;
 import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
 import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
+import io.klinepipeline.simulator.server.SentFrame;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.server.VenueStats;
 import io.klinepipeline.simulator.venue.Venues;
@@ -111,9 +114,9 @@ class EngineSurvivesKillNineTest {
         try (LocalS3 s3 = new LocalS3(); S3Client client = s3.client(); ExchangeSimulator simulator = ExchangeSimulator.start(options)) {
             client.createBucket(b -> b.bucket(BUCKET));
             VenueStats stats = simulator.stats("binance");
-            stats.onDataFrameSent((connection, text) -> {
-                if (text.contains(OUR_FRAMES)) {
-                    sent.add(new Sent(connection, System.nanoTime(), hash(text)));
+            stats.onFrameSent(frame -> {
+                if (frame.kind() == SentFrame.Kind.DATA && frame.text().contains(OUR_FRAMES)) {
+                    sent.add(new Sent(frame.connection(), frame.sentAtNanos(), hash(frame.text())));
                 }
             });
             Path config = writeConfig(simulator, s3);
@@ -284,24 +287,10 @@ class EngineSurvivesKillNineTest {
     }
 
     private Path writeConfig(ExchangeSimulator simulator, LocalS3 s3) throws IOException {
-        String canonical = SYMBOLS.stream().map(s -> s + ": " + s.substring(0, s.length() - 4) + "-USDT")
-                .collect(Collectors.joining(", "));
-        return Files.writeString(dir.resolve("pipeline.yaml"), """
-                exchanges:
-                  binance:
-                    ws_url: %s
-                    rest_url: %s
-                    pairs: [%s]
-                    canonical: {%s}
-                storage:
-                  local_dir: bronze
-                  dead_letter_dir: dead-letter
-                  s3: %s
-                partitions: {start: "2026-11-01T00:00:00Z"}
-                engine: {reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 200, connect_spacing_ms: 1,
-                         roll_max_age_seconds: 3, upload_retry_delay_ms: 50, flush_interval_ms: %d}
-                """.formatted(simulator.wsBase("binance"), simulator.restBase("binance"), String.join(", ", SYMBOLS), canonical,
-                s3.yaml(BUCKET, "bronze/"), FLUSH_INTERVAL.toMillis()));
+        return Files.writeString(dir.resolve("pipeline.yaml"), TestPipelines.binanceYaml(simulator.wsBase("binance"),
+                simulator.restBase("binance"), String.join(", ", SYMBOLS),
+                "roll_max_age_seconds: 3, upload_retry_delay_ms: 50, flush_interval_ms: " + FLUSH_INTERVAL.toMillis(),
+                s3.yaml(BUCKET, "bronze/")));
     }
 
     /** The engine's main class in a JVM of its own, on this test's class path; its output goes to a log file per run. */
@@ -363,12 +352,6 @@ class EngineSurvivesKillNineTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, timeout, condition);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klinepipeline.chaos.ChaosRow;
 import io.klinepipeline.engine.metrics.StreamCounters;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BinanceKlineFrames;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.engine.testing.CapturedLogs;
@@ -134,12 +135,6 @@ class LocalDirectoryFullTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, WAIT, condition);
     }
 }

@@ -186,7 +186,7 @@ final class SimConnection implements StreamSession {
     }
 
     private void write(String text) {
-        stats.dataFrameSent(id, text);
+        stats.frameSent(id, SentFrame.Kind.DATA, text);
         if (firehoseNow != null) {
             channel.write(new TextWebSocketFrame(text)); // pump() flushes once per batch
         } else {
@@ -221,8 +221,7 @@ final class SimConnection implements StreamSession {
         if (faults.silentAt(clock.instant())) {
             return;
         }
-        stats.controlFramesSent.incrementAndGet();
-        stats.journal(text);
+        stats.frameSent(id, SentFrame.Kind.CONTROL, text);
         channel.writeAndFlush(new TextWebSocketFrame(text));
     }
 

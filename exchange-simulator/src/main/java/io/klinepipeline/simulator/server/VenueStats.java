@@ -2,13 +2,12 @@ package io.klinepipeline.simulator.server;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Queue;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** What happened on one venue so far: what tests and the demo check the client against. */
 public final class VenueStats {
@@ -27,28 +26,25 @@ public final class VenueStats {
     final AtomicLong invalidUtf8FramesSent = new AtomicLong();
     final AtomicLong handshakesRefused = new AtomicLong();
     final AtomicLong shutdownNoticesSent = new AtomicLong();
-    /** Text frames as sent, when a test asked for them; null otherwise. */
-    private volatile Queue<String> sentFrames;
-    private final AtomicLong journalled = new AtomicLong();
-    /** Bounds the journal: a forgotten one must not grow the simulator without end. */
-    static final int MAX_JOURNAL = 1_000_000;
+    private final List<Consumer<SentFrame>> frameListeners = new CopyOnWriteArrayList<>();
     // Bounded: a client that sends ever-new texts must not grow the simulator.
     final Set<String> clientTextsSeen = ConcurrentHashMap.newKeySet();
-    private volatile BiConsumer<String, String> dataFrameListener = (connection, text) -> { };
 
     /**
-     * Calls {@code listener} with the connection's id and the text of every data frame as it is
-     * written to the socket, on that connection's event loop: for tests that must know exactly what
-     * was sent, and when. It must be quick.
+     * From now on, calls {@code listener} with every text frame (data and control) as it is written
+     * to a socket, on that connection's event loop: for tests that must know exactly what was sent,
+     * on which connection, and when. It must be quick; {@link SentFrameJournal} keeps them all.
      */
-    public void onDataFrameSent(BiConsumer<String, String> listener) {
-        this.dataFrameListener = listener;
+    public void onFrameSent(Consumer<SentFrame> listener) {
+        frameListeners.add(listener);
     }
 
-    void dataFrameSent(String connection, String text) {
-        dataFramesSent.incrementAndGet();
-        journal(text);
-        dataFrameListener.accept(connection, text);
+    void frameSent(String connection, SentFrame.Kind kind, String text) {
+        (kind == SentFrame.Kind.DATA ? dataFramesSent : controlFramesSent).incrementAndGet();
+        if (!frameListeners.isEmpty()) {
+            SentFrame frame = new SentFrame(connection, kind, text, System.nanoTime());
+            frameListeners.forEach(listener -> listener.accept(frame));
+        }
     }
 
     void sawClientText(String text) {
@@ -56,36 +52,6 @@ public final class VenueStats {
         if (clientTextsSeen.size() < 100) {
             clientTextsSeen.add(text);
         }
-    }
-
-    /**
-     * From now on, keeps the text of every data and control frame sent (after duplication and
-     * reordering, as it went out; up to {@value #MAX_JOURNAL}), so a test can compare what a client
-     * stored with what the venue sent. Oversize and invalid UTF-8 frames are counted instead.
-     */
-    public void keepSentFrames() {
-        if (sentFrames == null) {
-            sentFrames = new ConcurrentLinkedQueue<>();
-        }
-    }
-
-    void journal(String text) {
-        Queue<String> journal = sentFrames;
-        if (journal != null && journalled.incrementAndGet() <= MAX_JOURNAL) {
-            journal.add(text);
-        }
-    }
-
-    /** The text frames sent since {@link #keepSentFrames()}, in the order they were sent (per connection). */
-    public List<String> sentFrames() {
-        Queue<String> journal = sentFrames;
-        if (journal == null) {
-            throw new IllegalStateException("call keepSentFrames() first");
-        }
-        if (journalled.get() > MAX_JOURNAL) {
-            throw new IllegalStateException("more than " + MAX_JOURNAL + " frames sent: the journal is incomplete");
-        }
-        return List.copyOf(journal);
     }
 
     public long oversizeFramesSent() {

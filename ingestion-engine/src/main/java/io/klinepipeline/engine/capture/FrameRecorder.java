@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * batch), turns each frame into a JSONL line, or dead-letters it when it is not JSON, and writes
  * the batch with one write (group commit). A frame therefore waits in memory only while the batch
  * before it is written, and a kill of the process loses only frames still queued. Between batches
- * it lets the writer force the open file when a line's flush interval is half gone and finish
- * files that are due. Frames are never dropped: when the disk fails, the same batch is retried
+ * it lets the writers force their open files (JSONL and dead letters) when a line's flush interval
+ * is half gone and finish files that are due. Frames are never dropped: when the disk fails, the same batch is retried
  * (and the queue's back-pressure slows the socket) until it succeeds.
  */
 public final class FrameRecorder {
@@ -79,6 +79,7 @@ public final class FrameRecorder {
                     retryUntilDone("write a batch of " + writer.batchedLines() + " lines", writer::flush);
                 }
                 retryUntilDone("force the open file", writer::syncIfDue);
+                retryUntilDone("force the dead-letter file", deadLetters::syncIfDue);
                 retryUntilDone("finish a due file", writer::rollIfDue);
             }
             for (ReceivedFrame frame = queue.pollNow(); frame != null; frame = queue.pollNow()) {
@@ -93,9 +94,10 @@ public final class FrameRecorder {
         }
     }
 
-    /** Until the next force is due, or a tick: files must also be finished on time. */
+    /** Until the next force (of either file) is due, or a tick: files must also be finished on time. */
     private Duration nextWake() {
-        return writer.timeUntilSyncDue().filter(d -> d.compareTo(TICK) < 0).orElse(TICK);
+        Duration wake = writer.timeUntilSyncDue().filter(d -> d.compareTo(TICK) < 0).orElse(TICK);
+        return deadLetters.timeUntilSyncDue().filter(d -> d.compareTo(wake) < 0).orElse(wake);
     }
 
     /** A disk step (write, force, finish) that fails is retried with back-off, since frames must not be dropped. */

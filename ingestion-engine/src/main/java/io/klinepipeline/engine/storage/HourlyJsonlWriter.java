@@ -5,18 +5,14 @@ import io.klinepipeline.engine.StreamId;
 import io.klinepipeline.jsonl.BronzeLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -56,13 +52,11 @@ public final class HourlyJsonlWriter implements AutoCloseable {
     private final String writerId;
     private final Clock clock;
     private final FinishedFileListener listener;
-    private final Duration forceAfter;
+    private final ForceSchedule forceSchedule;
     private final Batch batch = new Batch();
     private OpenFile current;
     private long filesOpened;
     private volatile long forces; // read by tests from other threads
-    /** received_at of the oldest line appended since the last force; null when every line is forced. */
-    private Instant oldestUnforced;
 
     /** With the default flush interval. */
     public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, String writerId, Clock clock,
@@ -73,17 +67,13 @@ public final class HourlyJsonlWriter implements AutoCloseable {
     /** @param flushInterval a line is forced to stable storage at most this long after it was received */
     public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, Duration flushInterval, String writerId,
             Clock clock, FinishedFileListener listener) {
-        if (flushInterval.isNegative() || flushInterval.isZero()) {
-            throw new IllegalArgumentException("flush interval must be positive");
-        }
+        this.forceSchedule = new ForceSchedule(flushInterval, clock);
         this.stream = stream;
         this.localDir = localDir;
         this.policy = policy;
         this.writerId = writerId;
         this.clock = clock;
         this.listener = listener;
-        // Half the interval: the other half is for the fsync itself and a busy disk.
-        this.forceAfter = flushInterval.dividedBy(2);
     }
 
     /**
@@ -111,9 +101,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             current = open(receivedAt);
         }
         batch.add(bytes, receivedAt);
-        if (oldestUnforced == null) {
-            oldestUnforced = receivedAt;
-        }
+        forceSchedule.appended(receivedAt);
     }
 
     /** Writes the batch to the open file with one write; on failure the batch is kept and the file finished. */
@@ -130,18 +118,14 @@ public final class HourlyJsonlWriter implements AutoCloseable {
 
     /** Writes the batch and forces the open file once its oldest unforced line is half a flush interval old. */
     public void syncIfDue() throws IOException {
-        if (oldestUnforced != null && !clock.instant().isBefore(oldestUnforced.plus(forceAfter))) {
+        if (forceSchedule.due()) {
             sync();
         }
     }
 
     /** How long until {@link #syncIfDue()} has work; empty when every line is already forced. */
     public Optional<Duration> timeUntilSyncDue() {
-        if (oldestUnforced == null) {
-            return Optional.empty();
-        }
-        Duration left = Duration.between(clock.instant(), oldestUnforced.plus(forceAfter));
-        return Optional.of(left.isNegative() ? Duration.ZERO : left);
+        return forceSchedule.timeUntilDue();
     }
 
     /** Writes the batch and forces the open file to stable storage now. */
@@ -150,7 +134,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         if (current != null) {
             current.force();
         }
-        oldestUnforced = null;
+        forceSchedule.forced();
     }
 
     /**
@@ -219,15 +203,11 @@ public final class HourlyJsonlWriter implements AutoCloseable {
 
     private OpenFile open(Instant receivedAt) throws IOException {
         Path dir = BronzeLayout.hourDir(localDir, stream.exchange(), stream.symbol(), receivedAt);
-        List<Path> changedDirs = new ArrayList<>(DurableDirectories.create(dir));
         // The sequence keeps names in write order when two files open in the same millisecond.
         String sequencedId = writerId + "-" + String.format(Locale.ROOT, "%06d", ++filesOpened);
-        Path path = dir.resolve(BronzeLayout.newFileName(receivedAt, sequencedId));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        changedDirs.add(0, dir);
-        log.debug("[{}] opened {}", stream, path);
-        return new OpenFile(path, channel, receivedAt.truncatedTo(ChronoUnit.HOURS), receivedAt, clock.instant(), changedDirs);
+        AppendOnlyFile file = AppendOnlyFile.create(dir, BronzeLayout.newFileName(receivedAt, sequencedId));
+        log.debug("[{}] opened {}", stream, file.path());
+        return new OpenFile(file, receivedAt.truncatedTo(ChronoUnit.HOURS), receivedAt, clock.instant());
     }
 
     /**
@@ -245,12 +225,12 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         IOException failure = null;
         try {
             file.force();
-            oldestUnforced = null;
+            forceSchedule.forced();
         } catch (IOException e) {
             failure = e;
         }
         try {
-            file.channel.close(); // even when force failed: never leak the descriptor
+            file.file.close(); // even when force failed: never leak the descriptor
         } catch (IOException e) {
             if (failure == null) {
                 failure = e;
@@ -304,30 +284,24 @@ public final class HourlyJsonlWriter implements AutoCloseable {
 
     /** The open file; {@code bytes} counts only whole batches written. */
     private final class OpenFile {
+        final AppendOnlyFile file;
         final Path path;
-        final FileChannel channel;
         final Instant hour;
         final Instant openedAt;
         final Instant openedOnClock;
-        /** Folders whose entries (this file, folders created for it) are not yet fsynced. */
-        List<Path> unsyncedDirs;
         long bytes;
 
-        OpenFile(Path path, FileChannel channel, Instant hour, Instant openedAt, Instant openedOnClock, List<Path> unsyncedDirs) {
-            this.path = path;
-            this.channel = channel;
+        OpenFile(AppendOnlyFile file, Instant hour, Instant openedAt, Instant openedOnClock) {
+            this.file = file;
+            this.path = file.path();
             this.hour = hour;
             this.openedAt = openedAt;
             this.openedOnClock = openedOnClock;
-            this.unsyncedDirs = unsyncedDirs;
         }
 
         void write(Batch batch) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(batch.bytes, 0, batch.size);
             try {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                file.write(ByteBuffer.wrap(batch.bytes, 0, batch.size));
                 bytes += batch.size;
             } catch (IOException e) {
                 abandonAfterFailedWrite(e);
@@ -335,27 +309,20 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             }
         }
 
-        /** fdatasync of the file, then (once) of the folders holding its new entries. */
         void force() throws IOException {
-            channel.force(false);
+            file.force();
             forces++;
-            if (!unsyncedDirs.isEmpty()) {
-                for (Path dir : unsyncedDirs) {
-                    DurableDirectories.sync(dir);
-                }
-                unsyncedDirs = List.of();
-            }
         }
 
         /** Cuts a torn batch off so the file ends on a newline again, then finishes the file. */
         private void abandonAfterFailedWrite(IOException cause) {
             current = null;
             try {
-                channel.truncate(bytes);
+                file.truncate(bytes);
                 if (bytes > 0) {
                     force();
                 }
-                channel.close();
+                file.close();
             } catch (IOException e) {
                 cause.addSuppressed(e);
                 log.error("[{}] write to {} failed and the file could not be cut back to its last whole line; "
@@ -378,7 +345,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
 
         private void closeQuietly() {
             try {
-                channel.close();
+                file.close();
             } catch (IOException e) {
                 log.warn("[{}] closing {} failed", stream, path, e);
             }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Uploads finished files on its own thread, oldest first, and deletes each local file only once
  * its upload is confirmed. A failed attempt is retried after a pause that starts at
- * {@code firstRetryDelay} and doubles up to {@code maxRetryDelay}, per file.
+ * {@code firstRetryDelay} and doubles up to {@code maxRetryDelay}, per file, until an upload
+ * succeeds again: then every waiting file is tried at once.
  *
  * <p>The queue's durable state is the local directory itself: a data file that is still there
  * has not been confirmed uploaded. In memory it only holds what to try next; after a restart,
@@ -151,9 +152,10 @@ public final class UploadQueue implements FinishedFileListener {
             return;
         }
         if (failingSince != null) {
-            log.info("[upload] s3://{} answers again after {} s of failed uploads ({} files queued)", uploader.bucket(),
-                    Duration.between(failingSince, clock.instant()).toSeconds(), tasks.size());
+            log.info("[upload] s3://{} answers again after {} s of failed uploads ({} files queued): retrying them all now",
+                    uploader.bucket(), Duration.between(failingSince, clock.instant()).toSeconds(), tasks.size());
             failingSince = null;
+            retryWaitingNow();
         }
         switch (outcome) {
             // Counted before the delete: whoever sees the local file gone also sees it counted.
@@ -178,6 +180,20 @@ public final class UploadQueue implements FinishedFileListener {
         } catch (IOException e) {
             log.error("[upload] s3://{}/{} is confirmed but {} could not be deleted; the next start confirms it again",
                     uploader.bucket(), key, file, e);
+        }
+    }
+
+    /**
+     * S3 answers again: every file pausing between retries is due now. Its pause grew with the
+     * outage (up to {@code maxRetryDelay}) and would otherwise keep it waiting for minutes after S3
+     * is back; the next file finished (first tried at once) tells the queue so.
+     */
+    private void retryWaitingNow() {
+        long now = System.nanoTime();
+        for (Task waiting : tasks.toArray(new Task[0])) {
+            if (tasks.remove(waiting)) {
+                tasks.add(new Task(waiting.file, 0, now));
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.storage.DeadLetterWriter;
 import io.klinepipeline.engine.storage.HourlyJsonlWriter;
 import io.klinepipeline.engine.storage.RollPolicy;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BinanceKlineFrames;
 import io.klinepipeline.engine.testing.MutableClock;
 import io.klinepipeline.exchange.ExchangeRegistry;
@@ -113,12 +114,6 @@ class FrameRecorderTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(10);
-        }
+        Await.until("the condition holds", Duration.ofSeconds(10), condition);
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A tmpfs of a few MiB mounted on a test folder, so a test can fill a real file system and watch
@@ -30,10 +29,11 @@ public final class SmallTmpfs implements AutoCloseable {
             return new Mounted(Optional.empty(), "needs Linux to mount a tmpfs (running on " + System.getProperty("os.name") + ")");
         }
         Files.createDirectories(dir);
-        Result result = run(List.of("mount", "-t", "tmpfs", "-o", "size=" + sizeMiB + "m", "tmpfs", dir.toString()));
-        if (result.exitCode != 0) {
+        SystemCommand result = SystemCommand.run(List.of("mount", "-t", "tmpfs", "-o", "size=" + sizeMiB + "m", "tmpfs",
+                dir.toString()));
+        if (!result.ok()) {
             return new Mounted(Optional.empty(), "cannot mount a tmpfs on " + dir + " (needs root or CAP_SYS_ADMIN): "
-                    + result.output.strip());
+                    + result.output().strip());
         }
         return new Mounted(Optional.of(new SmallTmpfs(dir)), "");
     }
@@ -70,24 +70,17 @@ public final class SmallTmpfs implements AutoCloseable {
     /** Unmounts (lazily if something still holds a file open there). */
     @Override
     public void close() throws IOException, InterruptedException {
-        Result result = run(List.of("umount", dir.toString()));
-        if (result.exitCode != 0) {
-            Result lazy = run(List.of("umount", "-l", dir.toString()));
-            if (lazy.exitCode != 0) {
-                throw new IOException("cannot unmount the tmpfs on " + dir + ": " + result.output + lazy.output);
-            }
-        }
+        unmount(dir);
     }
 
-    private record Result(int exitCode, String output) {}
-
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return new Result(-1, String.join(" ", command) + " did not finish in 30 s");
+    /** Unmounts {@code dir}, lazily if something still holds a file open there. */
+    static void unmount(Path dir) throws IOException, InterruptedException {
+        SystemCommand result = SystemCommand.run(List.of("umount", dir.toString()));
+        if (!result.ok()) {
+            SystemCommand lazy = SystemCommand.run(List.of("umount", "-l", dir.toString()));
+            if (!lazy.ok()) {
+                throw new IOException("cannot unmount " + dir + ": " + result.output() + lazy.output());
+            }
         }
-        return new Result(process.exitValue(), output);
     }
 }

@@ -17,11 +17,17 @@ public final class TestPipelines {
      * @param s3 the storage.s3 mapping, e.g. {@code "{enabled: false}"}
      */
     public static PipelineConfig binance(URI wsBase, Path baseDir, String symbols, String engine, String s3) {
-        String yaml = """
+        return PipelineConfig.parse(binanceYaml(wsBase, URI.create("http://127.0.0.1:9"), symbols, engine, s3), baseDir,
+                ExchangeRegistry.standard());
+    }
+
+    /** The text of {@link #binance}'s pipeline.yaml with a REST base too, for an engine run as a process of its own. */
+    public static String binanceYaml(URI wsBase, URI restBase, String symbols, String engine, String s3) {
+        return """
                 exchanges:
                   binance:
                     ws_url: %s
-                    rest_url: http://127.0.0.1:9
+                    rest_url: %s
                     pairs: [%s]
                     canonical: {%s}
                 storage:
@@ -30,8 +36,7 @@ public final class TestPipelines {
                   s3: %s
                 partitions: {start: "2026-11-01T00:00:00Z"}
                 engine: {reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 200, connect_spacing_ms: 1%s}
-                """.formatted(wsBase, symbols, canonical(symbols), s3, engine.isEmpty() ? "" : ", " + engine);
-        return PipelineConfig.parse(yaml, baseDir, ExchangeRegistry.standard());
+                """.formatted(wsBase, restBase, symbols, canonical(symbols), s3, engine.isEmpty() ? "" : ", " + engine);
     }
 
     /** Test symbols all end in USDT: {@code BTCUSDT: BTC-USDT}. */

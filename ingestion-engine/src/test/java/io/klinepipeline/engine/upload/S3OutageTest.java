@@ -6,6 +6,7 @@ import io.klinepipeline.chaos.ChaosRow;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.UploadCounters;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BinanceKlineFrames;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.engine.testing.CapturedLogs;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -43,14 +45,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The real engine uploads through {@link FaultyS3Proxy} while S3 fails in each way it can: the
  * engine keeps capturing, finished files wait on disk for as long as S3 is down, and once it is
  * back every file is in the bucket exactly once, byte for byte, and only then gone from disk.
+ * Short outages of each kind with a short retry pause, then one long outage, all kinds in turn,
+ * with the engine's default back-off ({@code upload_retry_delay_ms} 1 s doubling up to 5 min):
+ * 12 s per unit of {@link ChaosRow#scale()}, so 12 s in make test and 2 min under make chaos.
  */
 @Tag("chaos")
 class S3OutageTest {
     private static final String BUCKET = "kline-bronze";
     private static final String PREFIX = "bronze/";
     /** upload_retry_delay_ms: the outage below lasts many of these (the pause doubles per failed attempt). */
-    private static final int RETRY_DELAY_MS = 100;
+    private static final long RETRY_DELAY_MS = 100;
     private static final Duration OUTAGE = Duration.ofMillis(2_000);
+    /** The long outage: 12 s in make test, 2 min under make chaos (scale 10). */
+    private static final Duration LONG_OUTAGE = Duration.ofSeconds(12L * ChaosRow.scale());
+    /** Every way S3 fails, in turn, during the long outage. */
+    private static final List<Fault> EVERY_FAULT = List.of(Fault.INTERNAL_ERROR, Fault.SERVICE_UNAVAILABLE, Fault.SLOW_DOWN,
+            Fault.RESET, Fault.STALL);
     private static final Duration FRAME_SPACING = Duration.ofMillis(100);
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Short, so a stalled request fails its attempt in a second rather than the production minutes. */
@@ -64,36 +74,12 @@ class S3OutageTest {
     @EnumSource(value = Fault.class, names = {"INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "SLOW_DOWN", "RESET", "STALL"})
     void filesWaitOnDiskThroughAnOutageAndAreUploadedExactlyOnceAfterIt(Fault fault) throws Exception {
         int outages = ChaosRow.scale();
-        try (Run run = new Run()) {
-            long failedBefore = 0;
+        try (Run run = new Run(RETRY_DELAY_MS)) {
             int filesQueuedInOutages = 0;
             for (int outage = 0; outage < outages; outage++) {
-                run.sendFrames(5);
-                run.awaitAllUploaded();
-                int objectsBefore = run.objects().size();
-
-                run.proxy.inject(fault);
-                run.sendFramesFor(OUTAGE);
-                awaitTrue("a file finished during the outage", () -> run.localDataFiles().size() >= 2);
-                awaitTrue("an upload attempt failed", () -> run.uploads().failedAttemptCount() > run.failedAttempts());
-                // Snapshot before the end of the outage: these bytes are what S3 must hold afterwards.
-                Map<String, String> waiting = run.checksumsOfFinishedLocalFiles();
-                assertThat(waiting).as("finished files stay on disk while S3 is down").isNotEmpty();
-                assertThat(run.objects()).as("nothing reached the bucket during the outage").hasSize(objectsBefore);
-                filesQueuedInOutages += waiting.size();
-                run.proxy.heal();
-
-                run.awaitAllUploaded();
-                for (Map.Entry<String, String> file : waiting.entrySet()) {
-                    assertThat(run.checksumOfObject(file.getKey())).as("s3 object %s holds the local file's bytes", file.getKey())
-                            .isEqualTo(file.getValue());
-                }
-                assertThat(run.logs.lines()).as("the log says since when S3 failed, and that it is back")
-                        .anyMatch(l -> l.startsWith("WARN") && l.contains("failing since"))
-                        .anyMatch(l -> l.contains("answers again after"));
-                failedBefore = run.uploads().failedAttemptCount();
-                run.rememberFailedAttempts();
+                filesQueuedInOutages += run.survive(List.of(fault), OUTAGE).filesWaiting();
             }
+            long failedAttempts = run.uploads().failedAttemptCount();
             Run.Result result = run.finish();
             assertThat(result.lost()).isZero();
             assertThat(result.duplicates()).isZero();
@@ -101,9 +87,63 @@ class S3OutageTest {
             ChaosRow.of("s3", fault.description() + " for " + OUTAGE.toMillis() / 1000.0 + " s")
                     .trials(outages).sent(result.sent()).onDisk(result.inBucket()).lost(result.lost())
                     .duplicates(result.duplicates()).unrecoveredErrors(result.leftLocal())
-                    .notes(filesQueuedInOutages + " files waited on disk, " + failedBefore + " failed upload attempts; "
+                    .notes(filesQueuedInOutages + " files waited on disk, " + failedAttempts + " failed upload attempts; "
                             + "every object byte-equal (SHA-256) to its local file, none overwritten")
                     .record();
+        }
+    }
+
+    /**
+     * S3 down for long, failing in every way in turn, against the engine's default back-off: the
+     * pauses between a file's attempts grow to minutes, yet once S3 answers again every waiting file
+     * is uploaded within seconds, exactly once, and deleted locally only then.
+     */
+    @Test
+    void aLongOutageWithTheDefaultBackoffEndsInEveryFileUploadedOncePromptly() throws Exception {
+        try (Run run = new Run(null)) {
+            Outage outage = run.survive(EVERY_FAULT, LONG_OUTAGE);
+            long failedAttempts = run.uploads().failedAttemptCount();
+            Run.Result result = run.finish();
+            assertThat(result.lost()).isZero();
+            assertThat(result.duplicates()).isZero();
+            assertThat(result.overwrites()).as("PUTs that stored an object over an existing one").isZero();
+            // At make chaos's 2 min the oldest files pause 64 s and 128 s between attempts; S3 answering again cuts that short.
+            assertThat(outage.recovery()).as("from S3 answering again until every waiting file is uploaded")
+                    .isLessThan(Duration.ofSeconds(60));
+            ChaosRow.of("s3", "down " + LONG_OUTAGE.toSeconds() + " s: 500, 503, SlowDown, reset, stall in turn")
+                    .trials(1).sent(result.sent()).onDisk(result.inBucket()).lost(result.lost())
+                    .duplicates(result.duplicates()).unrecoveredErrors(result.leftLocal())
+                    .notes(outage.filesWaiting() + " files waited on disk, " + failedAttempts + " failed attempts with the "
+                            + "default back-off (1 s doubling, 5 min cap); all uploaded " + outage.recovery().toMillis()
+                            + " ms after S3 answered again; every object byte-equal to its file, none overwritten")
+                    .record();
+        }
+    }
+
+    /**
+     * A file whose next attempt is a long pause away does not sit out that pause once S3 answers
+     * again: the first upload that succeeds (a file finished after the outage, tried at once) makes
+     * every waiting file due.
+     */
+    @Test
+    void filesPausingBetweenRetriesAreUploadedAsSoonAsS3AnswersAgain() throws Exception {
+        long pauseMs = 120_000;
+        try (Run run = new Run(pauseMs)) {
+            run.sendFrames(3);
+            run.awaitAllUploaded();
+            run.proxy.inject(Fault.SERVICE_UNAVAILABLE);
+            run.sendFramesFor(Duration.ofMillis(1_500));
+            awaitTrue("an upload attempt failed", () -> run.uploads().failedAttemptCount() > 0);
+            run.proxy.heal();
+            long healed = System.nanoTime();
+            run.sendFramesFor(Duration.ofMillis(1_500)); // finishes a new file, tried at once
+            // Well before the failed files' pause is over.
+            run.awaitAllUploaded(Duration.ofSeconds(30));
+            log("every file uploaded " + (System.nanoTime() - healed) / 1_000_000 + " ms after S3 was healed, the failed ones' "
+                    + "pause was " + pauseMs / 1000 + " s");
+            Run.Result result = run.finish();
+            assertThat(result.lost()).isZero();
+            assertThat(result.duplicates()).isZero();
         }
     }
 
@@ -117,7 +157,7 @@ class S3OutageTest {
     @Test
     void aPutWhoseResponseWasLostIsNotStoredASecondTime() throws Exception {
         int trials = ChaosRow.scale();
-        try (Run run = new Run()) {
+        try (Run run = new Run(RETRY_DELAY_MS)) {
             for (int trial = 0; trial < trials; trial++) {
                 run.sendFrames(3);
                 run.awaitAllUploaded();
@@ -161,32 +201,60 @@ class S3OutageTest {
         final FakeBinanceServer.Connection connection;
         final BinanceKlineFrames klines = new BinanceKlineFrames("BTCUSDT", 1_795_000_020_000L - 1_795_000_020_000L % 60_000);
         int framesSent;
-        long failedAttempts;
         boolean finished;
 
-        Run() throws Exception {
+        /** @param retryDelayMs upload_retry_delay_ms, or null for the default */
+        Run(Long retryDelayMs) throws Exception {
             client.createBucket(b -> b.bucket(BUCKET));
             String s3Yaml = "{enabled: true, bucket: " + BUCKET + ", prefix: \"" + PREFIX + "\", endpoint: \""
                     + proxy.endpoint() + "\", region: us-east-1, path_style: true}";
             engine = new Engine(
                     TestPipelines.binance(server.wsBase(), dir, "BTCUSDT",
-                            "roll_max_age_seconds: 1, upload_retry_delay_ms: " + RETRY_DELAY_MS, s3Yaml),
+                            "roll_max_age_seconds: 1" + (retryDelayMs == null ? "" : ", upload_retry_delay_ms: " + retryDelayMs),
+                            s3Yaml),
                     ExchangeRegistry.standard(), Clock.systemUTC(), s3::credentials,
                     new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(10), TEST_TIMEOUTS));
             engine.start();
             connection = server.awaitConnection(Duration.ofSeconds(10));
         }
 
+        /**
+         * One outage: {@code faults} in turn, each for its share of {@code duration}, while frames
+         * keep coming and files keep finishing. Finished files must stay on disk and out of the
+         * bucket while it lasts, and be in the bucket byte for byte and gone from disk after it.
+         */
+        Outage survive(List<Fault> faults, Duration duration) throws Exception {
+            sendFrames(5);
+            awaitAllUploaded();
+            int objectsBefore = objects().size();
+            long failedBefore = uploads().failedAttemptCount();
+            for (Fault fault : faults) {
+                proxy.inject(fault);
+                sendFramesFor(duration.dividedBy(faults.size()));
+            }
+            awaitTrue("a file finished during the outage", () -> localDataFiles().size() >= 2);
+            awaitTrue("an upload attempt failed", () -> uploads().failedAttemptCount() > failedBefore);
+            // Snapshot before the end of the outage: these bytes are what S3 must hold afterwards.
+            Map<String, String> waiting = checksumsOfFinishedLocalFiles();
+            assertThat(waiting).as("finished files stay on disk while S3 is down").isNotEmpty();
+            assertThat(objects()).as("nothing reached the bucket during the outage").hasSize(objectsBefore);
+            proxy.heal();
+            long healed = System.nanoTime();
+
+            awaitAllUploaded();
+            Duration recovery = Duration.ofNanos(System.nanoTime() - healed);
+            for (Map.Entry<String, String> file : waiting.entrySet()) {
+                assertThat(checksumOfObject(file.getKey())).as("s3 object %s holds the local file's bytes", file.getKey())
+                        .isEqualTo(file.getValue());
+            }
+            assertThat(logs.lines()).as("the log says since when S3 failed, and that it is back")
+                    .anyMatch(l -> l.startsWith("WARN") && l.contains("failing since"))
+                    .anyMatch(l -> l.contains("answers again after"));
+            return new Outage(waiting.size(), recovery);
+        }
+
         UploadCounters uploads() {
             return engine.uploadCounters().orElseThrow();
-        }
-
-        long failedAttempts() {
-            return failedAttempts;
-        }
-
-        void rememberFailedAttempts() {
-            failedAttempts = uploads().failedAttemptCount();
         }
 
         void sendFrames(int n) {
@@ -217,8 +285,12 @@ class S3OutageTest {
 
         /** Waits until every frame sent is written, its file finished, uploaded and deleted locally. */
         void awaitAllUploaded() throws Exception {
-            awaitTrue("every frame written", () -> engine.streamCounters().get(0).lines() == framesSent);
-            awaitTrue("the local directory emptied by uploads", () -> localDataFiles().isEmpty());
+            awaitAllUploaded(WAIT);
+        }
+
+        void awaitAllUploaded(Duration within) throws Exception {
+            awaitTrue("every frame written", within, () -> engine.streamCounters().get(0).lines() == framesSent);
+            awaitTrue("the local directory emptied by uploads", within, () -> localDataFiles().isEmpty());
         }
 
         /**
@@ -301,13 +373,18 @@ class S3OutageTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    /** What one outage left: files that waited on disk, and how long after S3 answered again the last was uploaded. */
+    private record Outage(int filesWaiting, Duration recovery) {}
+
+    private static void log(String message) {
+        LoggerFactory.getLogger(S3OutageTest.class).info(message);
+    }
+
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
+        awaitTrue(what, WAIT, condition);
+    }
+
+    private static void awaitTrue(String what, Duration wait, BooleanSupplier condition) throws InterruptedException {
+        Await.until(what, wait, condition);
     }
 }

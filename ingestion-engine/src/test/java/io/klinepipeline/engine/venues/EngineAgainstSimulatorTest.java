@@ -7,6 +7,7 @@ import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.StreamCounters;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.ExchangeRegistry;
@@ -17,12 +18,8 @@ import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
+import io.klinepipeline.simulator.venue.Venues;
 import io.klinepipeline.simulator.server.VenueStats;
-import io.klinepipeline.simulator.venue.BinanceVenue;
-import io.klinepipeline.simulator.venue.BybitVenue;
-import io.klinepipeline.simulator.venue.CoinbaseVenue;
-import io.klinepipeline.simulator.venue.KrakenVenue;
-import io.klinepipeline.simulator.venue.OkxVenue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,15 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineAgainstSimulatorTest {
     private static final Duration WAIT = Duration.ofSeconds(45);
     /** Each venue's symbol for bitcoin, in its own notation. */
-    private static final Map<String, String> SYMBOLS = new LinkedHashMap<>();
-
-    static {
-        SYMBOLS.put("binance", "BTCUSDT");
-        SYMBOLS.put("coinbase", "BTC-USD");
-        SYMBOLS.put("kraken", "BTC/USD");
-        SYMBOLS.put("bybit", "BTCUSDT");
-        SYMBOLS.put("okx", "BTC-USDT");
-    }
+    private static final Map<String, String> SYMBOLS = Venues.bitcoinSymbols();
 
     @TempDir
     Path dir;
@@ -79,8 +68,7 @@ class EngineAgainstSimulatorTest {
     void capturesEveryVenueKeepsEachAliveAndRecoversFromAResetWithNothingWrongTakenAsFinal() throws Exception {
         SimClock clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 7, 30,
-                Duration.ofMillis(100), 2, List.of(new BinanceVenue(Duration.ofSeconds(2)), new CoinbaseVenue(),
-                        new KrakenVenue(), new BybitVenue(), new OkxVenue())));
+                Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))));
         ExchangeRegistry registry = ExchangeRegistry.standard();
         engine = new Engine(config(registry), registry, clock, () -> {
             throw new AssertionError("S3 is off");
@@ -200,12 +188,6 @@ class EngineAgainstSimulatorTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, WAIT, condition);
     }
 }

@@ -14,6 +14,7 @@ import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.metrics.StreamHealth;
+import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.engine.ws.StreamSupervisor;
 import io.klinepipeline.exchange.ExchangeRegistry;
@@ -22,14 +23,11 @@ import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
 import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
+import io.klinepipeline.simulator.server.SentFrameJournal;
 import io.klinepipeline.simulator.server.SimulatorOptions;
+import io.klinepipeline.simulator.venue.Venues;
 import io.klinepipeline.simulator.server.VenueFaults;
 import io.klinepipeline.simulator.server.VenueStats;
-import io.klinepipeline.simulator.venue.BinanceVenue;
-import io.klinepipeline.simulator.venue.BybitVenue;
-import io.klinepipeline.simulator.venue.CoinbaseVenue;
-import io.klinepipeline.simulator.venue.KrakenVenue;
-import io.klinepipeline.simulator.venue.OkxVenue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,21 +93,15 @@ class ExchangeFaultsTest {
     private static final int IDLE_TIMEOUT_SECONDS = 3;
     /** New frames each stream must store after a fault before it counts as recovered. */
     private static final int RESUMED = 3;
-    private static final Map<String, String> SYMBOLS = new LinkedHashMap<>();
-
-    static {
-        SYMBOLS.put("binance", "BTCUSDT");
-        SYMBOLS.put("coinbase", "BTC-USD");
-        SYMBOLS.put("kraken", "BTC/USD");
-        SYMBOLS.put("bybit", "BTCUSDT");
-        SYMBOLS.put("okx", "BTC-USDT");
-    }
+    private static final Map<String, String> SYMBOLS = Venues.bitcoinSymbols();
 
     @TempDir
     static Path dir;
 
     private final ExchangeRegistry registry = ExchangeRegistry.standard();
     private final List<ChaosRow> rows = new ArrayList<>();
+    /** What each venue sent, from the engine's start. */
+    private final Map<String, SentFrameJournal> sentFrames = new HashMap<>();
     private final ListAppender<ILoggingEvent> supervisorLog = new ListAppender<>();
     private SimClock clock;
     private ExchangeSimulator simulator;
@@ -124,9 +116,8 @@ class ExchangeFaultsTest {
 
         clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), SPEED);
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 120,
-                Duration.ofMillis(100), 2, List.of(new BinanceVenue(Duration.ofSeconds(2)), new CoinbaseVenue(), new KrakenVenue(),
-                        new BybitVenue(), new OkxVenue())));
-        SYMBOLS.keySet().forEach(venue -> stats(venue).keepSentFrames());
+                Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))));
+        SYMBOLS.keySet().forEach(venue -> sentFrames.put(venue, SentFrameJournal.of(stats(venue))));
         engine = new Engine(config(), registry, clock, () -> {
             throw new AssertionError("S3 is off");
         }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(1)).withConnectionLimitSpeedup(SPEED));
@@ -399,7 +390,7 @@ class ExchangeFaultsTest {
         for (String venue : SYMBOLS.keySet()) {
             Map<String, Integer> sentCounts = new HashMap<>();
             var protocol = registry.get(venue).stream();
-            for (String text : stats(venue).sentFrames()) {
+            for (String text : sentFrames.get(venue).texts()) {
                 if (protocol.classify(text).kind() != FrameKind.PONG) { // answers to our pings are not stored
                     sentCounts.merge(text, 1, Integer::sum);
                 }
@@ -576,12 +567,6 @@ class ExchangeFaultsTest {
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, WAIT, condition);
     }
 }

@@ -61,9 +61,10 @@ public final class SilverJob {
                     + " (add it to an exchange's pairs, with its canonical name)");
         }
         try (Connection connection = database.connect()) {
-            // Two merges of a pair at once would each be correct (the upsert takes row locks), but
-            // the second would redo the first's work and report its rows as its own; one after the
-            // other, the second finds them unchanged. Held until the connection closes.
+            // The upsert alone keeps one row per minute, but a merge writes what bronze held when its
+            // statement began: a run that began before a bronze correction could write after one that
+            // began after it and put the old candle back. Taking turns, the run started last merges
+            // last (ConcurrentRunsTest). Held until the connection closes.
             runLock.hold(connection, "silver", pair.toString());
             Instant now = clock.instant();
             connection.setAutoCommit(false);

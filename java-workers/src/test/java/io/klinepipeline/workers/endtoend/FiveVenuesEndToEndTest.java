@@ -12,6 +12,7 @@ import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
+import io.klinepipeline.simulator.venue.Venues;
 import io.klinepipeline.workers.bronze.ExtToBronzeJob;
 import io.klinepipeline.workers.bronze.ExtToBronzeReport;
 import io.klinepipeline.workers.bronze.LocalJsonlSource;
@@ -51,15 +52,7 @@ class FiveVenuesEndToEndTest {
     private static final Instant HOUR = Instant.parse("2026-11-24T10:00:00Z");
     private static final TimeWindow WINDOW = new TimeWindow(HOUR, HOUR.plus(Duration.ofHours(1)));
     private static final double SPEED = 120;
-    private static final Map<String, String> SYMBOLS = new LinkedHashMap<>();
-
-    static {
-        SYMBOLS.put("binance", "BTCUSDT");
-        SYMBOLS.put("coinbase", "BTC-USD");
-        SYMBOLS.put("kraken", "BTC/USD");
-        SYMBOLS.put("bybit", "BTCUSDT");
-        SYMBOLS.put("okx", "BTC-USDT");
-    }
+    private static final Map<String, String> SYMBOLS = Venues.bitcoinSymbols();
 
     @TempDir
     Path dir;

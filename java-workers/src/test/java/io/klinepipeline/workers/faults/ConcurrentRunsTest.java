@@ -1,9 +1,10 @@
 package io.klinepipeline.workers.faults;
 
-import static io.klinepipeline.workers.faults.FaultScene.HELD_MINUTE;
+import static io.klinepipeline.workers.faults.FaultScene.AT_HELD_MINUTE;
 import static io.klinepipeline.workers.faults.FaultScene.bronzeRest;
 import static io.klinepipeline.workers.faults.FaultScene.extToBronze;
 import static io.klinepipeline.workers.faults.FaultScene.silver;
+import static io.klinepipeline.workers.faults.FaultScene.silverOver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klinepipeline.chaos.ChaosRow;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("chaos")
 class ConcurrentRunsTest {
     private static final Duration SEEN_WITHIN = Duration.ofSeconds(60);
-    private static final String AT_HELD_MINUTE = "NEW.interval_start = '" + HELD_MINUTE + "'";
 
     @TempDir
     Path dir;
@@ -96,6 +96,61 @@ class ConcurrentRunsTest {
         } finally {
             warehouse.stopHolding(table);
         }
+    }
+
+    /**
+     * Why silver keeps its run lock although its upsert alone keeps one row per minute: a merge
+     * reads bronze as it was when its statement began. Here a silver run over the hour is held
+     * mid-write (at 10:10); bronze then gets a corrected 10:40 candle (a later load, a REST fill);
+     * a second silver run, over 10:30-11:00, starts after the correction. Without the lock the
+     * second writes the correction and ends, then the first goes on and puts its older 10:40 back:
+     * silver ends behind bronze although the last run to start saw the correction, and nothing
+     * runs again to mend it. With the lock the second waits and merges last, so silver ends as
+     * one run over today's bronze.
+     */
+    @Test
+    void aSilverRunStartedAfterBronzeChangedIsNotUndoneByAnOlderRunStillWriting() throws Exception {
+        int trials = ChaosRow.scale();
+        long silverMinutes = 0;
+        long stale = 0;
+        for (int trial = 1; trial <= trials; trial++) {
+            scene.capture(60_000 + trial, 5, Set.of());
+            Database database = TestDatabases.migrated();
+            Warehouse warehouse = new Warehouse(database);
+            scene.runAll(database, extToBronze(), silver());
+            warehouse.holdWritesTo("silver.fact_ohlcv", "NEW.interval_start = '2026-11-24T10:10:00Z'");
+            try {
+                Future<WorkerCli.Run> older = executor.submit(() -> scene.cli.run(database, silver()));
+                warehouse.awaitHeldWorker(SEEN_WITHIN);
+                warehouse.execute("UPDATE bronze.bronze_ohclv_native SET close = close + 7, ingestion_ts = ingestion_ts + interval '1 hour'"
+                        + " WHERE interval_start = '2026-11-24T10:40:00Z' AND is_final");
+                Future<WorkerCli.Run> newer = executor.submit(() -> scene.cli.run(database,
+                        silverOver("2026-11-24T10:30:00Z", "2026-11-24T11:00:00Z")));
+                // With the lock the newer run waits for the older; without it, it runs to its end.
+                long deadline = System.nanoTime() + SEEN_WITHIN.toNanos();
+                while (!newer.isDone() && warehouse.awaitLockWaiter(Duration.ofMillis(100)).isEmpty()) {
+                    assertThat(System.nanoTime()).as("the newer run neither waits nor ends").isLessThan(deadline);
+                }
+                warehouse.release();
+                for (WorkerCli.Run run : new WorkerCli.Run[] {older.get(60, TimeUnit.SECONDS), newer.get(60, TimeUnit.SECONDS)}) {
+                    assertThat(run.exitCode()).as(run.toString()).isZero();
+                }
+            } finally {
+                warehouse.stopHolding("silver.fact_ohlcv");
+            }
+            Warehouse.Contents after = warehouse.contents();
+            scene.runAll(database, silver());
+            Warehouse.Contents oneMoreRun = warehouse.contents();
+            stale += FaultScene.lost(oneMoreRun.silver(), after.silver());
+            silverMinutes += after.silver().size();
+            assertThat(after.silver()).as("silver after both runs, against one more run over the same bronze")
+                    .isEqualTo(oneMoreRun.silver());
+        }
+        ChaosRow.of("worker", "silver runs overlapping while bronze changes").trials(trials).silverMinutes(silverMinutes)
+                .lost(stale).duplicates(0).unrecoveredErrors(0)
+                .notes("a run started after a bronze correction waits for the older run's lock and merges last: "
+                        + "silver ends as one run over the corrected bronze (without the lock the older run puts the old candle back)")
+                .record();
     }
 
     @Test

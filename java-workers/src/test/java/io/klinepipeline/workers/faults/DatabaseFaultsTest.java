@@ -1,6 +1,6 @@
 package io.klinepipeline.workers.faults;
 
-import static io.klinepipeline.workers.faults.FaultScene.HELD_MINUTE;
+import static io.klinepipeline.workers.faults.FaultScene.AT_HELD_MINUTE;
 import static io.klinepipeline.workers.faults.FaultScene.bronzeRest;
 import static io.klinepipeline.workers.faults.FaultScene.extToBronze;
 import static io.klinepipeline.workers.faults.FaultScene.silver;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("chaos")
 class DatabaseFaultsTest {
     private static final Duration SEEN_WITHIN = Duration.ofSeconds(60);
-    private static final String AT_HELD_MINUTE = "NEW.interval_start = '" + HELD_MINUTE + "'";
 
     @TempDir
     Path dir;

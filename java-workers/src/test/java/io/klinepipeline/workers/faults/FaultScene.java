@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 final class FaultScene implements AutoCloseable {
     static final Instant HOUR = Instant.parse("2026-11-24T10:00:00Z");
     static final String HELD_MINUTE = "2026-11-24T10:30:00Z";
+    /** The trigger condition ({@link Warehouse#holdWritesTo}) that holds a worker at {@link #HELD_MINUTE}. */
+    static final String AT_HELD_MINUTE = "NEW.interval_start = '" + HELD_MINUTE + "'";
     /** The minute the exchange has no candle for: bronze-rest records it empty after storing the others. */
     static final Instant EMPTY_MINUTE = HOUR.plusSeconds(35 * 60);
     private static final String[] WINDOW = {"--start", "2026-11-24T10:00:00Z", "--end", "2026-11-24T11:00:00Z"};
@@ -65,6 +67,11 @@ final class FaultScene implements AutoCloseable {
 
     static String[] silver(String... options) {
         return args(options, "silver", "--symbol", "BTC-USDT");
+    }
+
+    /** silver over part of the hour: {@code [start, end)}. */
+    static String[] silverOver(String start, String end) {
+        return new String[] {"silver", "--symbol", "BTC-USDT", "--start", start, "--end", end};
     }
 
     /** Root options (e.g. --lock-wait 1) first, then the subcommand, its stream and the hour's window. */

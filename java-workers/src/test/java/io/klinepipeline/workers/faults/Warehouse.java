@@ -152,7 +152,8 @@ final class Warehouse {
         }
     }
 
-    private void execute(String sql) throws SQLException {
+    /** Runs one statement in a transaction of its own, as another writer of the database would. */
+    void execute(String sql) throws SQLException {
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }

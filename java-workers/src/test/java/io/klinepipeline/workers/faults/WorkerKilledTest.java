@@ -1,6 +1,6 @@
 package io.klinepipeline.workers.faults;
 
-import static io.klinepipeline.workers.faults.FaultScene.HELD_MINUTE;
+import static io.klinepipeline.workers.faults.FaultScene.AT_HELD_MINUTE;
 import static io.klinepipeline.workers.faults.FaultScene.extToBronze;
 import static io.klinepipeline.workers.faults.FaultScene.silver;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerKilledTest {
     /** A JVM's start on a loaded machine included. */
     private static final Duration SEEN_WITHIN = Duration.ofSeconds(90);
-    private static final String AT_HELD_MINUTE = "NEW.interval_start = '" + HELD_MINUTE + "'";
 
     @TempDir
     Path dir;
