@@ -162,8 +162,8 @@ public final class FrameRecorder {
         Duration pause = FIRST_RETRY;
         while (true) {
             try {
-                writer.append(line, frame.receivedAt()); // taken into the batch, or not at all
-                counters.lineWritten();
+                int bytes = writer.append(line, frame.receivedAt()); // taken into the batch, or not at all
+                counters.lineWritten(bytes);
                 return;
             } catch (IOException e) {
                 if (!running) {
