@@ -1,6 +1,7 @@
 package io.klinepipeline.engine.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.metrics.StreamHealth;
@@ -57,12 +58,13 @@ public final class EngineStatus {
     public Report report() {
         Instant now = clock.instant();
         ObjectNode root = JSON.createObjectNode();
+        root.put("status", "ok"); // first, for whoever reads it with curl; set below
         root.put("checked_at", now.toString());
         root.put("rule", "200 when every stream is connected and its last message is at most stale_after_seconds old, else 503; "
                 + "upload failures are reported but do not change the status");
         root.put("stale_after_seconds", staleAfter.toSeconds());
         boolean healthy = true;
-        var list = root.putArray("streams");
+        ArrayNode list = root.putArray("streams");
         for (StreamCounters counters : streams) {
             StreamHealth.Snapshot health = counters.health().snapshot();
             Optional<Double> age = lastMessageAge(health, now);

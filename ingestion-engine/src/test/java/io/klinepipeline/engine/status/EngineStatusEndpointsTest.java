@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
+import io.klinepipeline.engine.testing.CapturedLogs;
 import io.klinepipeline.engine.testing.FaultyS3Proxy;
 import io.klinepipeline.engine.testing.LocalS3;
 import io.klinepipeline.engine.upload.UploadTimeouts;
@@ -16,6 +17,8 @@ import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.venue.BinanceVenue;
 import io.klinepipeline.simulator.venue.OkxVenue;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -179,11 +182,31 @@ class EngineStatusEndpointsTest {
         assertThat(health.headers().firstValue("content-type")).contains("application/json");
     }
 
+    @Test
+    void aStatusAddressAlreadyTakenIsLoggedAndCaptureGoesOnWithoutIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); CapturedLogs logs = new CapturedLogs()) {
+            startEngine(Map.of("binance", List.of("BTCUSDT")), "{enabled: false}", null, "127.0.0.1:" + taken.getLocalPort());
+            assertThat(engine.statusAddress()).isEmpty();
+            assertThat(logs.lines()).anyMatch(l -> l.startsWith("ERROR [engine] capturing without /health and /metrics: cannot "
+                    + "serve /health and /metrics on 127.0.0.1:" + taken.getLocalPort() + " (engine.status_address)"));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (engine.streamCounters().get(0).lines() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(engine.streamCounters().get(0).lines()).as("lines captured").isPositive();
+        }
+    }
+
     private void startEngine(Map<String, List<String>> pairs, String s3Yaml) throws Exception {
         startEngine(pairs, s3Yaml, null);
     }
 
     private void startEngine(Map<String, List<String>> pairs, String s3Yaml, LocalS3 s3) throws Exception {
+        startEngine(pairs, s3Yaml, s3, "127.0.0.1:0");
+        assertThat(engine.statusAddress()).isPresent();
+    }
+
+    private void startEngine(Map<String, List<String>> pairs, String s3Yaml, LocalS3 s3, String statusAddress) throws Exception {
         SimClock clock = SimClock.startingAt(Instant.now(), 1);
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 600,
                 Duration.ofMillis(100), 1, List.of(new BinanceVenue(Duration.ofSeconds(5)), new OkxVenue())));
@@ -195,8 +218,8 @@ class EngineStatusEndpointsTest {
                   s3: %s
                 partitions: {start: "2026-11-01T00:00:00Z"}
                 engine: {reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 200, connect_spacing_ms: 1,
-                         roll_max_age_seconds: 1, upload_retry_delay_ms: 100, status_address: "127.0.0.1:0"}
-                """.formatted(s3Yaml);
+                         roll_max_age_seconds: 1, upload_retry_delay_ms: 100, status_address: "%s"}
+                """.formatted(s3Yaml, statusAddress);
         PipelineConfig config = PipelineConfig.parse(yaml, dir, registry);
         engine = new Engine(config, registry, Clock.systemUTC(), () -> {
             if (s3 == null) {
@@ -205,7 +228,6 @@ class EngineStatusEndpointsTest {
             return s3.credentials();
         }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(2), TEST_TIMEOUTS));
         engine.start();
-        assertThat(engine.statusAddress()).isPresent();
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
