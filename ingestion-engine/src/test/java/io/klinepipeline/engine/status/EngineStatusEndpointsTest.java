@@ -149,6 +149,8 @@ class EngineStatusEndpointsTest {
         assertThat(uploads.path("backlog_bytes").asLong()).isPositive();
         assertThat(uploads.path("last_error").asText()).contains("500");
         assertThat(uploads.path("failed_attempts").asLong()).isPositive();
+        // The periodic metrics line says it too.
+        assertThat(engine.uploadCounters().orElseThrow().summary()).contains("failing_since=" + since);
         Map<String, Double> metrics = samples(awaitMetrics());
         assertThat(metrics.get("kline_engine_upload_failing_since_timestamp_seconds")).isCloseTo(
                 since.toEpochMilli() / 1000.0, org.assertj.core.data.Offset.offset(0.01));
@@ -163,6 +165,7 @@ class EngineStatusEndpointsTest {
         Map<String, Double> after = samples(awaitMetrics());
         assertThat(after).containsEntry("kline_engine_upload_failing_since_timestamp_seconds", 0.0);
         assertThat(after.get("kline_engine_upload_successes_total")).isGreaterThanOrEqualTo(2);
+        assertThat(engine.uploadCounters().orElseThrow().summary()).contains("failing_since=-");
     }
 
     @Test
