@@ -22,6 +22,8 @@ DEFAULT_PIPELINE_CONFIG = REPO_ROOT / "pipeline.yaml"
 WORKER_JAR_ENV = "KLINE_WORKER_JAR"
 DEFAULT_WORKER_JAR = REPO_ROOT / "java-workers" / "target" / "kline-worker.jar"
 JAVA_ENV = "KLINE_JAVA"
+# The engine's status server when it is not where pipeline.yaml's engine.status_address says (another host, port 0).
+ENGINE_STATUS_URL_ENV = "KLINE_ENGINE_STATUS_URL"
 # A JVM starts in about a second; this bounds a hung one, not a slow one.
 _DESCRIBE_TIMEOUT_SECONDS = 60
 
@@ -57,6 +59,10 @@ class PipelineConfig:
     roll_max_age_seconds: int
     # The worker jar's version: every asset's code_version, so a new worker marks older materializations stale.
     worker_version: str
+    # The engine's /health and /metrics (http://host:port), from engine.status_address; None when off or port 0.
+    engine_status_url: str | None = None
+    # checks.max_stream_silence_seconds: a stream whose last message is older fails the engine silence sensor.
+    max_stream_silence_seconds: int = 180
 
     def canonical_pairs(self) -> list[str]:
         """Every canonical pair listed by at least one exchange, in config order."""
@@ -75,6 +81,11 @@ def pipeline_config_path() -> Path:
 def worker_jar_path() -> Path:
     """$KLINE_WORKER_JAR, else the jar the Maven build leaves in java-workers/target."""
     return Path(os.environ.get(WORKER_JAR_ENV) or DEFAULT_WORKER_JAR)
+
+
+def engine_status_url(config: PipelineConfig) -> str | None:
+    """$KLINE_ENGINE_STATUS_URL, else the engine's address from pipeline.yaml; None when neither gives one."""
+    return os.environ.get(ENGINE_STATUS_URL_ENV) or config.engine_status_url
 
 
 def java_executable() -> str:
@@ -127,4 +138,6 @@ def _from_description(path: Path, described: dict) -> PipelineConfig:
         partitions_start=start,
         roll_max_age_seconds=int(described["engine"]["roll_max_age_seconds"]),
         worker_version=described["worker_version"],
+        engine_status_url=described["engine"]["status_url"],
+        max_stream_silence_seconds=int(described["checks"]["max_stream_silence_seconds"]),
     )

@@ -13,6 +13,7 @@ from dagster_project.assets_bronze_rest_factory import build_bronze_rest_assets
 from dagster_project.assets_ext_to_bronze_factory import build_ext_to_bronze_assets
 from dagster_project.assets_silver_factory import build_silver_assets
 from dagster_project.config import load_pipeline_config, pipeline_config_path
+from dagster_project.engine_silence import build_engine_silence_sensors
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import DATABASE_URL_ENV, KlineWorkerResource
 from dagster_project.schedules import build_hourly_schedule, schedule_minute
@@ -31,7 +32,7 @@ def defs() -> Definitions:
             *build_silver_assets(config, partitions_def),
         ],
         schedules=[build_hourly_schedule(minute)],
-        sensors=[build_freshness_sensor(config, partitions_def)],
+        sensors=[build_freshness_sensor(config, partitions_def), *build_engine_silence_sensors(config)],
         resources={"kline_worker": KlineWorkerResource(database_url=EnvVar(DATABASE_URL_ENV))},
         # Steps run one after another in the run's own process: a subprocess per step would add a
         # Python start to every JVM launch, and the 2-vCPU VM gains nothing from running them at once.

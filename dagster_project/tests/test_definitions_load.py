@@ -68,9 +68,8 @@ def test_the_freshness_sensor_is_on_by_default_and_the_hour_under_way_is_a_parti
 ) -> None:
     monkeypatch.delenv("KLINE_PIPELINE_CONFIG", raising=False)
     repository = defs().get_repository_def()
-    (sensor,) = repository.sensor_defs
+    sensor = repository.get_sensor_def("fresh_jsonl_objects")
 
-    assert sensor.name == "fresh_jsonl_objects"
     assert sensor.job_name == "kline_pipeline_job"
     assert sensor.default_status == DefaultSensorStatus.RUNNING
     assert sensor.minimum_interval_seconds == 30
@@ -87,3 +86,15 @@ def test_assets_follow_the_config_file_named_by_the_environment(monkeypatch: pyt
     keys = {key.to_user_string() for key in defs().get_repository_def().assets_defs_by_key}
 
     assert keys == {"bronze/binance_btcusdt_ws", "bronze/binance_btcusdt_rest", "silver/btc_usdt"}
+
+
+def test_the_engine_silence_sensor_reads_the_engine_pipeline_yaml_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KLINE_PIPELINE_CONFIG", raising=False)
+    monkeypatch.delenv("KLINE_ENGINE_STATUS_URL", raising=False)
+    sensor = defs().get_repository_def().get_sensor_def("engine_stream_silence")
+
+    # The shipped pipeline.yaml leaves engine.status_address at its default, and checks.max_stream_silence_seconds too.
+    assert "http://127.0.0.1:9464" in sensor.description
+    assert "more than 180 s" in sensor.description
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    assert sensor.minimum_interval_seconds == 30

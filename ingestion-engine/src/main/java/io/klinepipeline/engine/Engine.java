@@ -5,12 +5,16 @@ import io.klinepipeline.config.ExchangeConfig;
 import io.klinepipeline.config.PairConfig;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.config.S3Config;
+import io.klinepipeline.config.StatusAddress;
 import io.klinepipeline.config.StorageConfig;
 import io.klinepipeline.engine.capture.FrameQueue;
 import io.klinepipeline.engine.capture.FrameRecorder;
 import io.klinepipeline.engine.metrics.MetricsReporter;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.metrics.UploadCounters;
+import io.klinepipeline.engine.status.EngineMeters;
+import io.klinepipeline.engine.status.EngineStatus;
+import io.klinepipeline.engine.status.StatusServer;
 import io.klinepipeline.engine.storage.DeadLetterWriter;
 import io.klinepipeline.engine.storage.FinishedFileListener;
 import io.klinepipeline.engine.storage.HourlyJsonlWriter;
@@ -38,6 +42,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -88,6 +93,7 @@ public final class Engine implements AutoCloseable {
     private UploadQueue uploads;
     private UploadCounters uploadCounters;
     private MetricsReporter metrics;
+    private StatusServer status;
 
     /**
      * @param credentials asked only when S3 is enabled; the AWS default chain in production
@@ -157,6 +163,23 @@ public final class Engine implements AutoCloseable {
         }
         metrics = new MetricsReporter(counters, Optional.ofNullable(uploadCounters));
         metrics.start(options.metricsInterval());
+        engine.statusAddress().ifPresent(address -> startStatusServer(address, engine));
+    }
+
+    /**
+     * /health and /metrics. A port already taken is logged, not fatal: capture matters more than
+     * its observation, and a restart loop over a busy port would lose data for nothing.
+     */
+    private void startStatusServer(StatusAddress address, EngineConfig engine) {
+        EngineStatus engineStatus = new EngineStatus(counters,
+                uploads == null ? Optional.empty() : Optional.of(new EngineStatus.Uploads(uploadCounters, uploads)), clock,
+                engine.idleTimeout());
+        try {
+            status = StatusServer.start(address, engineStatus, new EngineMeters(engineStatus, clock));
+        } catch (IOException e) {
+            log.error("[engine] capturing without /health and /metrics: {}; set engine.status_address to a free "
+                    + "host:port, or off", e.getMessage());
+        }
     }
 
     /** One stream: its queue, its recorder thread (started) and its connection supervisor (not yet started). */
@@ -216,6 +239,11 @@ public final class Engine implements AutoCloseable {
         return Optional.ofNullable(uploadCounters);
     }
 
+    /** Where /health and /metrics are served, once started; empty when off or the address could not be bound. */
+    public Optional<InetSocketAddress> statusAddress() {
+        return Optional.ofNullable(status).map(StatusServer::address);
+    }
+
     /** Waits until {@link #close()} has finished, or the timeout passes; true when closed. */
     public boolean awaitClosed(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -258,6 +286,9 @@ public final class Engine implements AutoCloseable {
             }
             if (metrics != null) {
                 metrics.close();
+            }
+            if (status != null) {
+                status.close(); // last of the parts: a scrape during shutdown sees the uploads drain
             }
             if (lock != null) {
                 lock.close();

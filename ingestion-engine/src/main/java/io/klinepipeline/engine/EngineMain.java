@@ -3,6 +3,7 @@ package io.klinepipeline.engine;
 import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.ExchangeRegistry;
+import io.klinepipeline.logging.LogFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,12 +49,19 @@ public final class EngineMain implements Callable<Integer> {
                     + "the rest is uploaded on the next start.")
     private long uploadGraceSeconds;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:" + LogFormat.ENV + ":-text}",
+            description = "text, or json for one JSON object per line; the recorders' lines carry the stream's exchange "
+                    + "and symbol as fields (default: env " + LogFormat.ENV + ", else text), for example --log-format json.")
+    void logFormat(LogFormat format) {
+        format.apply();
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new EngineMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return new CommandLine(new EngineMain()).setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("kline-engine: " + e.getMessage());
                 return EXIT_CONFIG;

@@ -1,6 +1,7 @@
 package io.klinepipeline.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the ingestion engine runs its connections and files. Defaults live here and only here.
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param uploadRetryDelay first pause before retrying a failed upload; doubles up to 5 minutes
  * @param flushInterval a received frame is on stable storage (fsynced) at most this long after it arrived: the
  *     bound on what a power loss can take; the engine forces its open files at most twice per interval
+ * @param statusAddress where /health and /metrics are served (loopback by default); empty when off
  */
 public record EngineConfig(
         Duration maxConnectionAge,
@@ -25,7 +27,8 @@ public record EngineConfig(
         long rollMaxBytes,
         Duration rollMaxAge,
         Duration uploadRetryDelay,
-        Duration flushInterval) {
+        Duration flushInterval,
+        Optional<StatusAddress> statusAddress) {
 
     /** The settings when pipeline.yaml has no {@code engine} section. */
     public static EngineConfig defaults() {
@@ -35,7 +38,7 @@ public record EngineConfig(
     static EngineConfig from(ConfigNode node) {
         node.allowOnly("max_connection_age_seconds", "reconnect_initial_delay_ms", "reconnect_max_delay_ms",
                 "idle_timeout_seconds", "connect_spacing_ms", "roll_max_bytes", "roll_max_age_seconds",
-                "upload_retry_delay_ms", "flush_interval_ms");
+                "upload_retry_delay_ms", "flush_interval_ms", "status_address");
         return new EngineConfig(
                 Duration.ofSeconds(node.optionalPositiveLong("max_connection_age_seconds", 23 * 3600)),
                 Duration.ofMillis(node.optionalPositiveLong("reconnect_initial_delay_ms", 1_000)),
@@ -45,6 +48,7 @@ public record EngineConfig(
                 node.optionalPositiveLong("roll_max_bytes", 64L * 1024 * 1024),
                 Duration.ofSeconds(node.optionalPositiveLong("roll_max_age_seconds", 60)),
                 Duration.ofMillis(node.optionalPositiveLong("upload_retry_delay_ms", 1_000)),
-                Duration.ofMillis(node.optionalPositiveLong("flush_interval_ms", 1_000)));
+                Duration.ofMillis(node.optionalPositiveLong("flush_interval_ms", 1_000)),
+                StatusAddress.parse(node.key("status_address"), node.optionalString("status_address", StatusAddress.DEFAULT)));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +41,8 @@ class PipelineConfigTest {
         assertThat(config.storage().s3()).isEqualTo(new S3Config(false, "kline-pipeline-bronze", "", null, "us-east-1", false));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(23), Duration.ofSeconds(1), Duration.ofMinutes(1),
                 Duration.ofSeconds(90), Duration.ofMillis(250), 64L * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(1),
-                Duration.ofSeconds(1)));
-        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.01, 0.02, Duration.ofMinutes(10)));
+                Duration.ofSeconds(1), Optional.of(new StatusAddress("127.0.0.1", 9464))));
+        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.01, 0.02, Duration.ofMinutes(10), Duration.ofMinutes(3)));
     }
 
     @Test
@@ -68,7 +69,9 @@ class PipelineConfigTest {
                   roll_max_age_seconds: 60
                   upload_retry_delay_ms: 7
                   flush_interval_ms: 250
-                checks: {max_dead_letter_share: 0.05, max_close_divergence: 0.1, max_silver_lag_seconds: 120}
+                  status_address: "[::1]:0"
+                checks: {max_dead_letter_share: 0.05, max_close_divergence: 0.1, max_silver_lag_seconds: 120,
+                         max_stream_silence_seconds: 45}
                 """);
 
         ExchangeConfig binance = config.exchange("binance");
@@ -84,8 +87,8 @@ class PipelineConfigTest {
         assertThat(config.partitions().start()).isEqualTo(Instant.parse("2026-11-24T10:00:00Z"));
         assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofHours(1), Duration.ofMillis(10), Duration.ofMillis(20),
                 Duration.ofSeconds(30), Duration.ofMillis(5), 1000, Duration.ofMinutes(1), Duration.ofMillis(7),
-                Duration.ofMillis(250)));
-        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.05, 0.1, Duration.ofMinutes(2)));
+                Duration.ofMillis(250), Optional.of(new StatusAddress("::1", 0))));
+        assertThat(config.checks()).isEqualTo(new ChecksConfig(0.05, 0.1, Duration.ofMinutes(2), Duration.ofSeconds(45)));
         assertThat(config.listings(CanonicalPair.parse("ETH-USDT")))
                 .containsExactly(new PipelineConfig.Listing("binance", binance.pairs().get(1)));
     }
@@ -99,6 +102,18 @@ class PipelineConfigTest {
     }
 
     @Test
+    void statusAddressIsOffOrAHostAndAPortFrom0To65535() {
+        assertThat(parse(MINIMAL + "engine: {status_address: \"off\"}\n").engine().statusAddress()).isEmpty();
+        assertThat(parse(MINIMAL + "engine: {status_address: \"0.0.0.0:9100\"}\n").engine().statusAddress())
+                .contains(new StatusAddress("0.0.0.0", 9100));
+        for (String bad : List.of("9464", "127.0.0.1:", ":9464", "127.0.0.1:65536", "127.0.0.1:-1", "localhost:http", "::1:9464")) {
+            assertThatThrownBy(() -> parse(MINIMAL + "engine: {status_address: \"" + bad + "\"}\n")).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("pipeline.yaml: engine.status_address: ");
+        }
+    }
+
+    @Test
     void rejectsUnknownKeysNamingThem() {
         assertThatThrownBy(() -> parse(MINIMAL.replace("pairs:", "ws_urll: x\n    pairs:")))
                 .isInstanceOf(ConfigException.class)
@@ -106,7 +121,7 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> parse(MINIMAL + "storage: {s3: {bukket: x}}\n"))
                 .hasMessageContaining("storage.s3.bukket: unknown key");
         assertThatThrownBy(() -> parse(MINIMAL + "checks: {max_dead_letter: 0.1}\n"))
-                .hasMessageContaining("checks.max_dead_letter: unknown key (known keys here: max_close_divergence, max_dead_letter_share, max_silver_lag_seconds)");
+                .hasMessageContaining("checks.max_dead_letter: unknown key (known keys here: max_close_divergence, max_dead_letter_share, max_silver_lag_seconds, max_stream_silence_seconds)");
     }
 
     @Test

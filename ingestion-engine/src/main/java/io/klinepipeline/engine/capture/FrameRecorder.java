@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One stream's disk thread: takes what is queued on the {@link FrameQueue} (everything, up to a
@@ -68,6 +69,9 @@ public final class FrameRecorder {
     }
 
     private void run() {
+        // The thread is this stream's alone: its lines carry the stream as fields (see --log-format json).
+        MDC.put("exchange", stream.exchangeName());
+        MDC.put("symbol", stream.symbol());
         try {
             while (running) {
                 ReceivedFrame frame = queue.poll(nextWake());
@@ -162,8 +166,8 @@ public final class FrameRecorder {
         Duration pause = FIRST_RETRY;
         while (true) {
             try {
-                writer.append(line, frame.receivedAt()); // taken into the batch, or not at all
-                counters.lineWritten();
+                int bytes = writer.append(line, frame.receivedAt()); // taken into the batch, or not at all
+                counters.lineWritten(bytes);
                 return;
             } catch (IOException e) {
                 if (!running) {

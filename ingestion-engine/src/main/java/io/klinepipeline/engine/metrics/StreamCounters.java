@@ -9,6 +9,7 @@ public final class StreamCounters {
     private final StreamId stream;
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong lines = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -42,8 +43,10 @@ public final class StreamCounters {
         frames.incrementAndGet();
     }
 
-    public void lineWritten() {
+    /** A line of {@code bytes} bytes (its line break included) went to the stream's JSONL file. */
+    public void lineWritten(int bytes) {
         lines.incrementAndGet();
+        bytesWritten.addAndGet(bytes);
     }
 
     public void deadLettered() {
@@ -99,6 +102,10 @@ public final class StreamCounters {
 
     public long lines() {
         return lines.get();
+    }
+
+    public long bytesWritten() {
+        return bytesWritten.get();
     }
 
     public long deadLetteredCount() {

@@ -82,8 +82,10 @@ public final class HourlyJsonlWriter implements AutoCloseable {
      * written by a later {@link #flush()}. It throws when a write it had to do first failed: the
      * batch of the file being finished, or a full batch; the failed file is cut back to its last
      * whole batch and finished, and the batch is kept for a new file.
+     *
+     * @return the bytes the line takes in the file, its line break included
      */
-    public void append(String line, Instant receivedAt) throws IOException {
+    public int append(String line, Instant receivedAt) throws IOException {
         if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a JSONL line must not contain a line break");
         }
@@ -102,6 +104,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         }
         batch.add(bytes, receivedAt);
         forceSchedule.appended(receivedAt);
+        return bytes.length;
     }
 
     /** Writes the batch to the open file with one write; on failure the batch is kept and the file finished. */

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,8 @@ public final class UploadQueue implements FinishedFileListener {
     private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(5);
 
     private final Thread thread = new Thread(this::run, "s3-upload");
+    /** The file being uploaded now, out of {@link #tasks} while its attempt runs; null between attempts. */
+    private volatile Path inFlight;
     private volatile boolean draining;
     private volatile boolean stopNow;
 
@@ -75,6 +79,29 @@ public final class UploadQueue implements FinishedFileListener {
     /** Files waiting, including those waiting out a retry pause. */
     public int pending() {
         return tasks.size();
+    }
+
+    /**
+     * Files waiting and their bytes, the one being uploaded included; safe from any thread. Reads
+     * each file's size from the file system, so it is for /health and /metrics, not for a hot path.
+     */
+    public UploadBacklog backlog() {
+        // A set: a failed attempt queues its file again just before inFlight is cleared.
+        Set<Path> waiting = new HashSet<>();
+        Path current = inFlight;
+        if (current != null) {
+            waiting.add(current);
+        }
+        tasks.forEach(task -> waiting.add(task.file));
+        long bytes = 0;
+        for (Path file : waiting) {
+            try {
+                bytes += Files.size(file);
+            } catch (IOException e) {
+                // Uploaded and deleted since it was listed, or vanished: its bytes are no longer waiting.
+            }
+        }
+        return new UploadBacklog(waiting.size(), bytes);
     }
 
     /**
@@ -116,6 +143,7 @@ public final class UploadQueue implements FinishedFileListener {
 
     /** A bug in one file's path must not stop uploads: log it, retry that file later, carry on. */
     private void attemptSafely(Task task) throws InterruptedException {
+        inFlight = task.file;
         try {
             attempt(task);
         } catch (RuntimeException e) {
@@ -123,6 +151,8 @@ public final class UploadQueue implements FinishedFileListener {
             Duration pause = retryDelay(task.attempts);
             tasks.add(new Task(task.file, task.attempts + 1, System.nanoTime() + pause.toNanos()));
             Thread.sleep(AFTER_UNEXPECTED_ERROR.toMillis());
+        } finally {
+            inFlight = null;
         }
     }
 
@@ -139,12 +169,13 @@ public final class UploadQueue implements FinishedFileListener {
                 tasks.add(task);
                 return;
             }
-            counters.failedAttempt();
+            Instant now = clock.instant();
             if (failingSince == null) {
-                failingSince = clock.instant();
+                failingSince = now;
                 log.warn("[upload] uploads to s3://{} failing since {}: finished files wait in the local directory "
                         + "until S3 answers again ({} queued)", uploader.bucket(), failingSince, tasks.size() + 1);
             }
+            counters.failedAttempt(failingSince, now, e.toString());
             Duration pause = retryDelay(task.attempts);
             log.warn("[upload] s3://{}/{} failed (attempt {}), retrying in {} ms: {}", uploader.bucket(), key,
                     task.attempts + 1, pause.toMillis(), e.toString());
@@ -157,6 +188,7 @@ public final class UploadQueue implements FinishedFileListener {
             failingSince = null;
             retryWaitingNow();
         }
+        counters.answered();
         switch (outcome) {
             // Counted before the delete: whoever sees the local file gone also sees it counted.
             case UPLOADED -> {

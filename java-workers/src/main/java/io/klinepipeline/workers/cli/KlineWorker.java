@@ -1,5 +1,6 @@
 package io.klinepipeline.workers.cli;
 
+import io.klinepipeline.logging.LogFormat;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +47,15 @@ public final class KlineWorker {
             defaultValue = "600",
             description = "How long a run waits for another run of the same subcommand and stream (silver: pair) to finish; two runs of one stream take turns, and one that waits longer fails with exit code 3 naming the other (default: 600). Example: --lock-wait 60")
     long lockWaitSeconds;
+
+    @Option(
+            names = "--log-format",
+            paramLabel = "FORMAT",
+            defaultValue = "${env:" + LogFormat.ENV + ":-text}",
+            description = "text, or json for one JSON object per line on stderr with exchange and symbol as fields where a line concerns one stream (default: env " + LogFormat.ENV + ", else text). Example: --log-format json")
+    void logFormat(LogFormat format) {
+        format.apply();
+    }
 
     KlineWorker(java.util.Map<String, String> env) {
         this.env = java.util.Map.copyOf(env);

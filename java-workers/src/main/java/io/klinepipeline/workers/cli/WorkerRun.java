@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What every subcommand does around its job: open the Pipes session (a no-op from a shell), read
@@ -102,18 +103,29 @@ final class WorkerRun implements AutoCloseable {
     void each(List<RunTarget> targets, TargetBody body) throws Exception {
         List<BatchFailure.Failed> failed = new ArrayList<>();
         for (RunTarget target : targets) {
-            Map<String, MetadataValue> metadata;
-            try {
-                metadata = body.run(target);
-            } catch (Exception e) {
-                LOG.error("{} {} failed: {}", what, target.label(), FailureExitCodes.describe(e), e);
-                if (session.isActive()) {
-                    session.log(PipesLogLevel.ERROR, what + " " + target.label() + " failed: " + FailureExitCodes.describe(e));
-                }
-                failed.add(new BatchFailure.Failed(target, e));
-                continue;
+            // Every line logged for this target carries its exchange and symbol (silver: the pair) as fields,
+            // which --log-format json writes out.
+            if (target.exchange() != null) {
+                MDC.put("exchange", target.exchange());
             }
-            report(target.assetKey(), target.label(), metadata);
+            MDC.put("symbol", target.symbol());
+            try {
+                Map<String, MetadataValue> metadata;
+                try {
+                    metadata = body.run(target);
+                } catch (Exception e) {
+                    LOG.error("{} {} failed: {}", what, target.label(), FailureExitCodes.describe(e), e);
+                    if (session.isActive()) {
+                        session.log(PipesLogLevel.ERROR, what + " " + target.label() + " failed: " + FailureExitCodes.describe(e));
+                    }
+                    failed.add(new BatchFailure.Failed(target, e));
+                    continue;
+                }
+                report(target.assetKey(), target.label(), metadata);
+            } finally {
+                MDC.remove("exchange");
+                MDC.remove("symbol");
+            }
         }
         if (failed.size() == 1 && targets.size() == 1) {
             throw failed.get(0).error();

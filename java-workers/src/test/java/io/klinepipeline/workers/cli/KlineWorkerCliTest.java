@@ -154,7 +154,27 @@ class KlineWorkerCliTest {
         assertThat(described.get("checks").get("max_dead_letter_share").asDouble()).as("the default").isEqualTo(0.01);
         assertThat(described.get("checks").get("max_close_divergence").asDouble()).isEqualTo(0.02);
         assertThat(described.get("checks").get("max_silver_lag_seconds").asLong()).isEqualTo(600);
+        assertThat(described.get("checks").get("max_stream_silence_seconds").asLong()).isEqualTo(180);
+        assertThat(described.get("engine").get("status_url").asText()).isEqualTo("http://127.0.0.1:9464");
         assertThat(described.get("worker_version").asText()).as("run from classes, not the jar").isEqualTo("development");
+    }
+
+    @Test
+    void describeGivesTheEngineStatusUrlAsReachedFromThisMachineAndNoneWhenOffOrEphemeral() throws Exception {
+        String base = Files.readString(config);
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("0.0.0.0:9100", "http://127.0.0.1:9100");
+        expected.put("[::]:9100", "http://[::1]:9100");
+        expected.put("[::1]:9100", "http://[::1]:9100");
+        expected.put("off", null);
+        expected.put("127.0.0.1:0", null);
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            Files.writeString(config, base + "engine: {status_address: \"" + e.getKey() + "\"}\n");
+            out.getBuffer().setLength(0);
+            assertThat(run(Map.of(), "--config", config.toString(), "describe")).as(err.toString()).isZero();
+            JsonNode url = JSON.readTree(out.toString()).get("engine").get("status_url");
+            assertThat(url.isNull() ? null : url.asText()).as(e.getKey()).isEqualTo(e.getValue());
+        }
     }
 
     @Test
