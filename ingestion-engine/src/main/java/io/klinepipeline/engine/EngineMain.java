@@ -52,7 +52,7 @@ public final class EngineMain implements Callable<Integer> {
     @Option(names = "--simulated-clock", paramLabel = "SIM_ORIGIN,WALL_ANCHOR,SPEED", hidden = true,
             converter = SimulatedClock.Converter.class,
             description = "For tests and demos against the exchange simulator only: run on a simulated clock that shows "
-                    + "SIM_ORIGIN when the wall clock shows WALL_ANCHOR and runs SPEED times as fast, the simulator's "
+                    + "SIM_ORIGIN when the wall clock shows WALL_ANCHOR and runs SPEED (>= 1) times as fast, the simulator's "
                     + "SimClock.anchorForm(), for example --simulated-clock 2026-11-24T10:00:00Z,2026-12-06T05:20:00Z,120.")
     private SimulatedClock simulatedClock;
 
@@ -89,7 +89,7 @@ public final class EngineMain implements Callable<Integer> {
             log.warn("[engine] running on {}, not the system clock: for tests and demos only", simulatedClock);
             clock = simulatedClock;
             // The simulator counts the exchanges' connection limits in its own, faster, minutes.
-            options = options.withConnectionLimitSpeedup(Math.max(1, simulatedClock.speed()));
+            options = options.withConnectionLimitSpeedup(simulatedClock.speed());
         }
         Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), clock,
                 () -> DefaultCredentialsProvider.builder().build(), options);

@@ -16,8 +16,9 @@ import picocli.CommandLine;
  * {@link System#nanoTime()}, so it never runs backwards.
  *
  * <p>Only what the engine reads as "now" runs fast (received_at, the hour of a file, file ages,
- * stream health); waits scheduled on Netty's timers and the disk and upload threads stay on the
- * wall clock.
+ * the flush interval, stream health); waits scheduled on Netty's timers, back-off, idle timeouts,
+ * upload retries and the connection limits' refill stay on the wall clock (the last scaled by the
+ * speed). It never runs slower than the wall clock: see the constructor.
  */
 public final class SimulatedClock extends Clock {
     /** Far enough for any test or demo, near enough that elapsed nanoseconds times the speed stay exact. */
@@ -29,8 +30,12 @@ public final class SimulatedClock extends Clock {
     private final long anchorNanos;
 
     public SimulatedClock(Instant simOrigin, Instant wallAnchor, double speed) {
-        if (!(speed > 0) || Double.isInfinite(speed)) {
-            throw new IllegalArgumentException("the speed must be a finite number > 0, not " + speed);
+        // The engine's flush interval runs on this clock while a crash happens in wall time: at a
+        // speed of 1 or more a line is forced sooner, by the wall clock, than the promise says;
+        // slower, it would be forced later.
+        if (!(speed >= 1) || Double.isInfinite(speed)) {
+            throw new IllegalArgumentException("the speed must be a finite number >= 1 (on a slower clock the engine would force "
+                    + "its files less often than engine.flush_interval_ms of wall time promises), not " + speed);
         }
         Duration sinceAnchor = Duration.between(wallAnchor, Instant.now());
         if (sinceAnchor.abs().compareTo(MAX_ANCHOR_DISTANCE) > 0) {
