@@ -22,7 +22,6 @@ import io.klinepipeline.workers.rest.BronzeRestReport;
 import io.klinepipeline.workers.silver.SilverJob;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +32,18 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,8 @@ class KilledEngineHealedByRestTest {
     /** Wall time between the clock's anchor and the hour: the first engine connects before it. */
     private static final Duration LEAD = Duration.ofSeconds(3);
     private static final Map<String, String> SYMBOLS = new LinkedHashMap<>();
+    /** The silver columns compared with the true candle, in {@link #checkSilver}'s order. */
+    private static final List<String> SILVER_VALUES = List.of("open", "high", "low", "close", "volume", "quote_volume", "trade_count");
 
     static {
         SYMBOLS.put("binance", "ETHUSDT");
@@ -202,7 +206,7 @@ class KilledEngineHealedByRestTest {
                 .duplicates(check.duplicates())
                 .unrecoveredErrors(0)
                 .notes(SYMBOLS.size() + " venues, one pair each, through a simulated hour at speed "
-                        + String.format(java.util.Locale.ROOT, "%.0f", speed) + "; " + killedWhileStreaming + " kills in mid-stream, "
+                        + String.format(Locale.ROOT, "%.0f", speed) + "; " + killedWhileStreaming + " kills in mid-stream, "
                         + lostMinutes + " minutes lost by the capture (" + perVenue + "), all filled by bronze-rest")
                 .record();
     }
@@ -220,9 +224,9 @@ class KilledEngineHealedByRestTest {
         long duplicates = 0;
         for (Map.Entry<String, String> stream : SYMBOLS.entrySet()) {
             String venue = stream.getKey();
-            Map<Instant, List<double[]>> rows = silverRows(database, venue);
-            for (Map.Entry<Instant, List<double[]>> row : rows.entrySet()) {
-                duplicates += row.getValue().size() - 1;
+            Map<Instant, List<Object[]>> rows = silverRows(database, venue);
+            for (List<Object[]> held : rows.values()) {
+                duplicates += held.size() - 1;
             }
             Set<Instant> truthMinutes = new TreeSet<>();
             for (TrueCandle t : simulator.trueCandles(venue, stream.getValue(), WINDOW.start(), WINDOW.end())) {
@@ -231,19 +235,19 @@ class KilledEngineHealedByRestTest {
                 }
                 expected++;
                 truthMinutes.add(t.start());
-                List<double[]> held = rows.get(t.start());
+                List<Object[]> held = rows.get(t.start());
                 if (held == null) {
                     missing.add(venue + " " + t.start());
                     continue;
                 }
                 found++;
-                double[] values = held.get(0);
-                double[] truth = {t.open().doubleValue(), t.high().doubleValue(), t.low().doubleValue(), t.close().doubleValue(),
-                        t.volume().doubleValue()};
+                Object[] values = held.get(0);
+                Object[] truth = {t.open().doubleValue(), t.high().doubleValue(), t.low().doubleValue(), t.close().doubleValue(),
+                        t.volume().doubleValue(), t.quoteVolume().doubleValue(), t.tradeCount()};
                 for (int i = 0; i < truth.length; i++) {
-                    if (Math.abs(values[i] - truth[i]) > 1e-9) {
-                        wrong.add(venue + " " + t.start() + " " + List.of("open", "high", "low", "close", "volume").get(i) + " "
-                                + values[i] + " instead of " + BigDecimal.valueOf(truth[i]).toPlainString());
+                    // Quote volume and trade count are null where the venue gives none.
+                    if (values[i] != null && !sameValue(values[i], truth[i])) {
+                        wrong.add(venue + " " + t.start() + " " + SILVER_VALUES.get(i) + " " + values[i] + " instead of " + truth[i]);
                         break;
                     }
                 }
@@ -251,6 +255,14 @@ class KilledEngineHealedByRestTest {
             rows.keySet().stream().filter(m -> !truthMinutes.contains(m)).forEach(m -> unexpected.add(venue + " " + m));
         }
         return new SilverCheck(expected, found, missing, wrong, unexpected, duplicates);
+    }
+
+    private static boolean sameValue(Object held, Object truth) {
+        if (held instanceof Integer count) {
+            return count.equals(truth);
+        }
+        // Quote volumes are sums of price times size: a rounding apart at most.
+        return Math.abs((double) held - (double) truth) <= 1e-6 * Math.max(1, Math.abs((double) truth));
     }
 
     private static boolean reportsEmptyMinutes(String venue) {
@@ -277,8 +289,8 @@ class KilledEngineHealedByRestTest {
             s.setString(1, venue);
             s.setString(2, SYMBOLS.get(venue));
             s.setString(3, source);
-            s.setObject(4, OffsetDateTime.ofInstant(WINDOW.start(), java.time.ZoneOffset.UTC));
-            s.setObject(5, OffsetDateTime.ofInstant(WINDOW.end(), java.time.ZoneOffset.UTC));
+            s.setObject(4, OffsetDateTime.ofInstant(WINDOW.start(), ZoneOffset.UTC));
+            s.setObject(5, OffsetDateTime.ofInstant(WINDOW.end(), ZoneOffset.UTC));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     minutes.add(rs.getObject(1, OffsetDateTime.class).toInstant());
@@ -288,19 +300,23 @@ class KilledEngineHealedByRestTest {
         return minutes;
     }
 
-    /** Silver's open, high, low, close and volume per minute of the hour for a venue; a list in case a minute is there twice. */
-    private static Map<Instant, List<double[]>> silverRows(Database database, String venue) throws SQLException {
-        Map<Instant, List<double[]>> rows = new HashMap<>();
+    /** Silver's {@link #SILVER_VALUES} per minute of the hour for a venue; a list in case a minute is there twice. */
+    private static Map<Instant, List<Object[]>> silverRows(Database database, String venue) throws SQLException {
+        Map<Instant, List<Object[]>> rows = new HashMap<>();
         try (Connection c = database.connect();
-                PreparedStatement s = c.prepareStatement("SELECT interval_start, open, high, low, close, volume FROM silver.fact_ohlcv"
-                        + " WHERE exchange = ? AND interval_seconds = 60 AND interval_start >= ? AND interval_start < ?")) {
+                PreparedStatement s = c.prepareStatement("SELECT interval_start, " + String.join(", ", SILVER_VALUES)
+                        + " FROM silver.fact_ohlcv WHERE exchange = ? AND interval_seconds = 60"
+                        + " AND interval_start >= ? AND interval_start < ?")) {
             s.setString(1, venue);
-            s.setObject(2, OffsetDateTime.ofInstant(WINDOW.start(), java.time.ZoneOffset.UTC));
-            s.setObject(3, OffsetDateTime.ofInstant(WINDOW.end(), java.time.ZoneOffset.UTC));
+            s.setObject(2, OffsetDateTime.ofInstant(WINDOW.start(), ZoneOffset.UTC));
+            s.setObject(3, OffsetDateTime.ofInstant(WINDOW.end(), ZoneOffset.UTC));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.computeIfAbsent(rs.getObject(1, OffsetDateTime.class).toInstant(), m -> new ArrayList<>())
-                            .add(new double[] {rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)});
+                    Object[] values = new Object[SILVER_VALUES.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = rs.getObject(i + 2);
+                    }
+                    rows.computeIfAbsent(rs.getObject(1, OffsetDateTime.class).toInstant(), m -> new ArrayList<>()).add(values);
                 }
             }
         }
@@ -343,7 +359,7 @@ class KilledEngineHealedByRestTest {
         Thread.sleep(clock.realDelayUntil(simulated).toMillis() + 1);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
