@@ -88,7 +88,8 @@ public final class EngineMain implements Callable<Integer> {
         if (simulatedClock != null) {
             log.warn("[engine] running on {}, not the system clock: for tests and demos only", simulatedClock);
             clock = simulatedClock;
-            // The simulator counts the exchanges' connection limits in its own, faster, minutes.
+            // As the in-process tests on a fast clock do: the exchanges' limits on new connections scale
+            // with the clock, so reconnects at the simulated pace are not held to real-time limits.
             options = options.withConnectionLimitSpeedup(simulatedClock.speed());
         }
         Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), clock,

@@ -1,7 +1,6 @@
 package io.klinepipeline.simulator.market;
 
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -65,38 +64,9 @@ public final class SimClock extends Clock {
     }
 
     /**
-     * Reads {@link #anchorForm()}: {@code SIM_ORIGIN,WALL_ANCHOR,SPEED}, for example
-     * {@code 2026-11-24T10:00:00Z,2026-12-06T05:20:00.123456Z,120.0}.
-     *
-     * @throws IllegalArgumentException naming what is wrong with the text
+     * This clock's three parameters as the engine's hidden {@code --simulated-clock} reads them:
+     * {@code SIM_ORIGIN,WALL_ANCHOR,SPEED}, e.g. {@code 2026-11-24T10:00:00Z,2026-12-06T05:20:00.123456Z,120.0}.
      */
-    public static SimClock parseAnchorForm(String text) {
-        String[] parts = text.split(",", -1);
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("expected SIM_ORIGIN,WALL_ANCHOR,SPEED (for example "
-                    + "2026-11-24T10:00:00Z,2026-12-06T05:20:00Z,120), not '" + text + "'");
-        }
-        return anchored(instant("simulated origin", parts[0]), instant("wall anchor", parts[1]), speed(parts[2]));
-    }
-
-    private static Instant instant(String what, String text) {
-        try {
-            return Instant.parse(text.strip());
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException("the " + what + " must be an ISO-8601 UTC instant such as 2026-11-24T10:00:00Z, not '"
-                    + text + "'");
-        }
-    }
-
-    private static double speed(String text) {
-        try {
-            return Double.parseDouble(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("the speed must be a number such as 120, not '" + text + "'");
-        }
-    }
-
-    /** This clock's three parameters as {@link #parseAnchorForm} reads them (and the engine's {@code --simulated-clock}). */
     public String anchorForm() {
         return simOrigin + "," + wallAnchor + "," + speed;
     }
