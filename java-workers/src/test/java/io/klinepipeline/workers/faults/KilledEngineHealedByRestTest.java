@@ -56,24 +56,27 @@ import org.slf4j.LoggerFactory;
  * Issue 9's last promise for engine kills: after bronze-rest, silver is complete. The real engine,
  * as a process of its own on the simulator's clock (its hidden {@code --simulated-clock}, anchored
  * to the same wall instant as the in-process simulator), captures one pair on each of the five
- * venues through one simulated hour and is killed with SIGKILL at random moments, restarted each
- * time, then stopped cleanly. ext-to-bronze, bronze-rest (against the simulator's REST endpoints)
- * and silver then run for the hour, and silver must hold every minute of every venue, each the
+ * venues through a simulated hour (more at a larger scale) and is killed with SIGKILL at random
+ * moments, restarted each time, then stopped cleanly. ext-to-bronze, bronze-rest (against the simulator's REST endpoints)
+ * and silver then run for those hours, and silver must hold every minute of every venue, each the
  * simulator's true candle, none twice; and the minutes the kills cost the capture must be the
  * ones REST filled, so the test shows REST at work rather than a capture that happened to be whole.
  *
- * <p>At {@code KLINE_CHAOS_SCALE} 1 the hour takes 32 s of wall time (speed 112.5) and holds 8 kills;
- * each further scale adds 8 kills and slows the clock so each kill keeps 4 s of wall time
- * (at scale 10: 80 kills over an hour of 5 min 20 s).
+ * <p>At {@code KLINE_CHAOS_SCALE} 1 the hour takes 32 s of wall time (speed 112.5) and holds 8
+ * kills; each further scale adds an hour with 8 more kills at the same speed (at scale 10: 80 kills
+ * through 10 hours, 5 min 20 s). A slower clock instead would leave each run too little simulated
+ * time to see a minute through: Coinbase and Kraken candles are built from trades, and only a
+ * connection that lived through the whole minute makes one final.
  */
 @Tag("chaos")
 class KilledEngineHealedByRestTest {
     private static final Logger log = LoggerFactory.getLogger(KilledEngineHealedByRestTest.class);
     private static final Instant HOUR = Instant.parse("2026-11-24T13:00:00Z");
-    private static final TimeWindow WINDOW = new TimeWindow(HOUR, HOUR.plus(Duration.ofHours(1)));
-    private static final int KILLS_PER_SCALE = 8;
+    private static final int KILLS_PER_HOUR = 8;
     /** Wall time per kill: a JVM start (1-2 s on a busy machine) and a stretch of capture. */
     private static final Duration WALL_PER_KILL = Duration.ofMillis(4_000);
+    /** A simulated hour in {@code KILLS_PER_HOUR * WALL_PER_KILL} of wall time. */
+    private static final double SPEED = Duration.ofHours(1).toMillis() / (double) WALL_PER_KILL.multipliedBy(KILLS_PER_HOUR).toMillis();
     /** Wall time between the clock's anchor and the hour: the first engine connects before it. */
     private static final Duration LEAD = Duration.ofSeconds(3);
     private static final Map<String, String> SYMBOLS = new LinkedHashMap<>();
@@ -87,6 +90,9 @@ class KilledEngineHealedByRestTest {
         SYMBOLS.put("bybit", "ETHUSDT");
         SYMBOLS.put("okx", "ETH-USDT");
     }
+
+    /** The simulated hours the engine captures and the workers load: one per {@code KLINE_CHAOS_SCALE}. */
+    private TimeWindow window;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failure leaves the engines' logs for a look
     Path dir;
@@ -107,29 +113,30 @@ class KilledEngineHealedByRestTest {
 
     @Test
     void afterRepeatedKillNineBronzeRestMakesSilverHoldEveryMinuteOfTheHourExactlyOnce() throws Exception {
-        int kills = KILLS_PER_SCALE * ChaosRow.scale();
-        Duration hourWall = WALL_PER_KILL.multipliedBy(kills);
-        double speed = Duration.ofHours(1).toMillis() / (double) hourWall.toMillis();
+        int hours = ChaosRow.scale();
+        int kills = KILLS_PER_HOUR * hours;
+        window = new TimeWindow(HOUR, HOUR.plus(Duration.ofHours(hours)));
+        Duration windowWall = WALL_PER_KILL.multipliedBy(kills);
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        SimClock clock = SimClock.anchored(HOUR.minusMillis((long) (LEAD.toMillis() * speed)), Instant.now(), speed);
-        log.info("kill -9 then bronze-rest: {} kills over a simulated hour of {} s wall (speed {}), seed {}, clock {}", kills,
-                hourWall.toSeconds(), speed, seed, clock.anchorForm());
+        SimClock clock = SimClock.anchored(HOUR.minusMillis((long) (LEAD.toMillis() * SPEED)), Instant.now(), SPEED);
+        log.info("kill -9 then bronze-rest: {} kills through {} simulated hour(s), {} s of wall time (speed {}), seed {}, clock {}",
+                kills, hours, windowWall.toSeconds(), SPEED, seed, clock.anchorForm());
         simulator = ExchangeSimulator.start(SimulatorOptions.forTests(clock));
         ExchangeRegistry registry = ExchangeRegistry.standard();
         Path configFile = writeConfig();
         PipelineConfig config = PipelineConfig.load(configFile, registry);
 
-        // Kill i falls at a random moment of the i-th of `kills` equal slices of the hour: spread
-        // over the whole hour, some in the middle of a start-up, most in mid-stream.
-        long hourStartNanos = System.nanoTime() + clock.realDelayUntil(HOUR).toNanos();
-        long slice = hourWall.toNanos() / kills;
+        // Kill i falls at a random moment of the i-th of `kills` equal slices of the window: spread
+        // over the whole window, some in the middle of a start-up, most in mid-stream.
+        long windowStartNanos = System.nanoTime() + clock.realDelayUntil(HOUR).toNanos();
+        long slice = windowWall.toNanos() / kills;
         int run = 0;
         int killedWhileStreaming = 0;
         for (int kill = 0; kill < kills; kill++) {
             long connectionsBefore = connectionsOpened();
             engine = startEngine(configFile, clock, run);
-            long killAt = hourStartNanos + kill * slice + (long) (random.nextDouble() * slice);
+            long killAt = windowStartNanos + kill * slice + (long) (random.nextDouble() * slice);
             sleepNanos(killAt - System.nanoTime());
             assertThat(engine.isAlive()).as("engine run %d is alive until its kill (see %s)", run, logOf(run)).isTrue();
             if (connectionsOpened() >= connectionsBefore + SYMBOLS.size()) {
@@ -143,14 +150,14 @@ class KilledEngineHealedByRestTest {
         engine = startEngine(configFile, clock, run);
         awaitTrue(() -> connectionsOpened() >= connectionsBefore + SYMBOLS.size() || !engine.isAlive(), Duration.ofSeconds(60),
                 "the last engine run connects its " + SYMBOLS.size() + " streams");
-        sleepUntil(clock, WINDOW.end().plusSeconds(90));
+        sleepUntil(clock, window.end().plusSeconds(90));
         engine.destroy(); // SIGTERM: the engine's shutdown hook finishes its files
         assertThat(engine.waitFor(60, TimeUnit.SECONDS)).as("the last engine run stopped").isTrue();
         // The JVM reports a SIGTERM as 143 even after its shutdown hook closed the engine cleanly.
         assertThat(engine.exitValue()).as("exit code after SIGTERM (see %s)", logOf(run)).isIn(0, 143);
         assertThat(Files.readString(logOf(run))).contains("[engine] stopped");
-        // Every minute of the hour ended long enough ago for a minute REST has no candle for to count as "no trades".
-        sleepUntil(clock, WINDOW.end().plusSeconds(4 * 60));
+        // Every minute of the window ended long enough ago for a minute REST has no candle for to count as "no trades".
+        sleepUntil(clock, window.end().plusSeconds(4 * 60));
 
         Database database = TestDatabases.migrated();
         Map<String, Set<Instant>> lostByKills = new LinkedHashMap<>();
@@ -159,7 +166,7 @@ class KilledEngineHealedByRestTest {
         for (Map.Entry<String, String> stream : SYMBOLS.entrySet()) {
             String venue = stream.getKey();
             ExtToBronzeReport loaded = new ExtToBronzeJob(config, registry, database,
-                    new LocalJsonlSource(config.storage().localDir()), clock).run(venue, stream.getValue(), WINDOW);
+                    new LocalJsonlSource(config.storage().localDir()), clock).run(venue, stream.getValue(), window);
             assertThat(loaded.deadLettered()).as(venue + " dead letters").isZero();
             assertThat(loaded.partialLinesIgnored()).as(venue + ": files left unfinished by the last, clean, stop").isZero();
             Set<Instant> lost = truthMinutes(venue);
@@ -168,15 +175,15 @@ class KilledEngineHealedByRestTest {
             capturedByVenue.put(venue, truth - lost.size());
             lostByKills.put(venue, lost);
             BronzeRestReport rest = new BronzeRestJob(config, registry, database, HttpClient.newHttpClient(), clock,
-                    BronzeRestOptions.defaults(), wait -> { }).run(venue, stream.getValue(), WINDOW);
-            log.info("{}: {} minutes of the hour lost to the kills; bronze-rest: {}", venue, lost.size(), rest.summary());
+                    BronzeRestOptions.defaults(), wait -> { }).run(venue, stream.getValue(), window);
+            log.info("{}: {} minutes of the window lost to the kills; bronze-rest: {}", venue, lost.size(), rest.summary());
             assertThat(rest.stillMissing()).as(venue + " minutes still missing after bronze-rest").isZero();
             assertThat(finalMinutes(database, venue, "rest")).as(venue + ": the minutes the kills lost were filled by REST")
                     .containsAll(lost);
             restFilled += rest.filled();
         }
         for (String pair : List.of("ETH-USDT", "ETH-USD")) {
-            new SilverJob(config, name -> registry.get(name).sourcePrecedence(), database, clock).run(CanonicalPair.parse(pair), WINDOW);
+            new SilverJob(config, name -> registry.get(name).sourcePrecedence(), database, clock).run(CanonicalPair.parse(pair), window);
         }
 
         SilverCheck check = checkSilver(database);
@@ -205,13 +212,13 @@ class KilledEngineHealedByRestTest {
                 .lost(check.missing().size() + check.wrong().size())
                 .duplicates(check.duplicates())
                 .unrecoveredErrors(0)
-                .notes(SYMBOLS.size() + " venues, one pair each, through a simulated hour at speed "
-                        + String.format(Locale.ROOT, "%.0f", speed) + "; " + killedWhileStreaming + " kills in mid-stream, "
+                .notes(SYMBOLS.size() + " venues, one pair each, through " + hours + " simulated hour(s) at speed "
+                        + String.format(Locale.ROOT, "%.1f", SPEED) + "; " + killedWhileStreaming + " kills in mid-stream, "
                         + lostMinutes + " minutes lost by the capture (" + perVenue + "), all filled by bronze-rest")
                 .record();
     }
 
-    /** What silver holds for the hour against the simulator's true candles. */
+    /** What silver holds for the window against the simulator's true candles. */
     private record SilverCheck(long expected, long found, List<String> missing, List<String> wrong, List<String> unexpected,
             long duplicates) {}
 
@@ -229,7 +236,7 @@ class KilledEngineHealedByRestTest {
                 duplicates += held.size() - 1;
             }
             Set<Instant> truthMinutes = new TreeSet<>();
-            for (TrueCandle t : simulator.trueCandles(venue, stream.getValue(), WINDOW.start(), WINDOW.end())) {
+            for (TrueCandle t : simulator.trueCandles(venue, stream.getValue(), window.start(), window.end())) {
                 if (!reportsEmptyMinutes(venue) && !t.hasTrades()) {
                     continue; // Coinbase and Kraken report no candle for a minute without trades
                 }
@@ -269,10 +276,10 @@ class KilledEngineHealedByRestTest {
         return !venue.equals("coinbase") && !venue.equals("kraken");
     }
 
-    /** The minutes of the hour a venue has a candle for, as the simulator knows them. */
+    /** The minutes of the window a venue has a candle for, as the simulator knows them. */
     private Set<Instant> truthMinutes(String venue) {
         Set<Instant> minutes = new TreeSet<>();
-        for (TrueCandle t : simulator.trueCandles(venue, SYMBOLS.get(venue), WINDOW.start(), WINDOW.end())) {
+        for (TrueCandle t : simulator.trueCandles(venue, SYMBOLS.get(venue), window.start(), window.end())) {
             if (reportsEmptyMinutes(venue) || t.hasTrades()) {
                 minutes.add(t.start());
             }
@@ -280,8 +287,8 @@ class KilledEngineHealedByRestTest {
         return minutes;
     }
 
-    /** The minutes of the hour bronze holds a final candle for from {@code source}. */
-    private static Set<Instant> finalMinutes(Database database, String venue, String source) throws SQLException {
+    /** The minutes of the window bronze holds a final candle for from {@code source}. */
+    private Set<Instant> finalMinutes(Database database, String venue, String source) throws SQLException {
         Set<Instant> minutes = new TreeSet<>();
         try (Connection c = database.connect();
                 PreparedStatement s = c.prepareStatement("SELECT DISTINCT interval_start FROM bronze.bronze_ohclv_native"
@@ -289,8 +296,8 @@ class KilledEngineHealedByRestTest {
             s.setString(1, venue);
             s.setString(2, SYMBOLS.get(venue));
             s.setString(3, source);
-            s.setObject(4, OffsetDateTime.ofInstant(WINDOW.start(), ZoneOffset.UTC));
-            s.setObject(5, OffsetDateTime.ofInstant(WINDOW.end(), ZoneOffset.UTC));
+            s.setObject(4, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
+            s.setObject(5, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     minutes.add(rs.getObject(1, OffsetDateTime.class).toInstant());
@@ -300,16 +307,16 @@ class KilledEngineHealedByRestTest {
         return minutes;
     }
 
-    /** Silver's {@link #SILVER_VALUES} per minute of the hour for a venue; a list in case a minute is there twice. */
-    private static Map<Instant, List<Object[]>> silverRows(Database database, String venue) throws SQLException {
+    /** Silver's {@link #SILVER_VALUES} per minute of the window for a venue; a list in case a minute is there twice. */
+    private Map<Instant, List<Object[]>> silverRows(Database database, String venue) throws SQLException {
         Map<Instant, List<Object[]>> rows = new HashMap<>();
         try (Connection c = database.connect();
                 PreparedStatement s = c.prepareStatement("SELECT interval_start, " + String.join(", ", SILVER_VALUES)
                         + " FROM silver.fact_ohlcv WHERE exchange = ? AND interval_seconds = 60"
                         + " AND interval_start >= ? AND interval_start < ?")) {
             s.setString(1, venue);
-            s.setObject(2, OffsetDateTime.ofInstant(WINDOW.start(), ZoneOffset.UTC));
-            s.setObject(3, OffsetDateTime.ofInstant(WINDOW.end(), ZoneOffset.UTC));
+            s.setObject(2, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
+            s.setObject(3, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Object[] values = new Object[SILVER_VALUES.size()];
