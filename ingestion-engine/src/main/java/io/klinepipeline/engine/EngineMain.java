@@ -56,6 +56,14 @@ public final class EngineMain implements Callable<Integer> {
         format.apply();
     }
 
+    // Hidden: a production engine always runs on the system clock.
+    @Option(names = "--simulated-clock", paramLabel = "SIM_ORIGIN,WALL_ANCHOR,SPEED", hidden = true,
+            converter = SimulatedClock.Converter.class,
+            description = "For tests and demos against the exchange simulator only: run on a simulated clock that shows "
+                    + "SIM_ORIGIN when the wall clock shows WALL_ANCHOR and runs SPEED (>= 1) times as fast, the simulator's "
+                    + "SimClock.anchorForm(), for example --simulated-clock 2026-11-24T10:00:00Z,2026-12-06T05:20:00Z,120.")
+    private SimulatedClock simulatedClock;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -83,9 +91,17 @@ public final class EngineMain implements Callable<Integer> {
                     "--metrics-interval and --exit-after must be positive, --upload-grace not negative");
         }
         PipelineConfig pipeline = PipelineConfig.load(config, ExchangeRegistry.standard());
-        Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), Clock.systemUTC(),
-                () -> DefaultCredentialsProvider.builder().build(),
-                new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds)));
+        EngineOptions options = new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds));
+        Clock clock = Clock.systemUTC();
+        if (simulatedClock != null) {
+            log.warn("[engine] running on {}, not the system clock: for tests and demos only", simulatedClock);
+            clock = simulatedClock;
+            // As the in-process tests on a fast clock do: the exchanges' limits on new connections scale
+            // with the clock, so reconnects at the simulated pace are not held to real-time limits.
+            options = options.withConnectionLimitSpeedup(simulatedClock.speed());
+        }
+        Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), clock,
+                () -> DefaultCredentialsProvider.builder().build(), options);
         Thread hook = new Thread(engine::close, "engine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         engine.start();

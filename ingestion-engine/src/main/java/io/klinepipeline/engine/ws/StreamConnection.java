@@ -23,6 +23,8 @@ public final class StreamConnection {
     private final Promise<Void> firstFrame;
     private final Promise<Void> shutdownAnnounced;
     private volatile Instant readyAt;
+    /** System.nanoTime when subscribed; 0 until then. */
+    private volatile long readyNanos;
     private volatile boolean retired;
     private volatile String closeReason;
     private long received;
@@ -73,6 +75,16 @@ public final class StreamConnection {
         return since == null ? Duration.ZERO : Duration.between(since, now);
     }
 
+    /**
+     * How long the connection has been subscribed by the wall clock (zero if it never was), whatever
+     * the engine's clock: the back-off that a long-lived connection resets is paced on the wall
+     * clock too, and a simulated clock may run many times as fast.
+     */
+    public Duration subscribedForOnTheWallClock() {
+        long since = readyNanos;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
     /** True once the supervisor closed it on purpose (replaced or shutting down). */
     public boolean retired() {
         return retired;
@@ -112,6 +124,7 @@ public final class StreamConnection {
     }
 
     void markReady(Instant now) {
+        readyNanos = System.nanoTime();
         readyAt = now;
         ready.trySuccess(this);
     }

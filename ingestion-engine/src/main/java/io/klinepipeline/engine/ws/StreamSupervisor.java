@@ -203,7 +203,9 @@ public final class StreamSupervisor {
         }
         current = null;
         Duration lived = connection.age(clock.instant());
-        if (lived.compareTo(policy.stableAfter()) >= 0) {
+        // On the wall clock, like the pauses it resets: on a clock 120 times as fast, a connection
+        // dropped after half a second would otherwise pass for a stable one and the back-off never grow.
+        if (connection.subscribedForOnTheWallClock().compareTo(policy.stableAfter()) >= 0) {
             failures = 0;
         }
         log.warn("[{}] dropped after {} s", connection, lived.toSeconds());
