@@ -35,6 +35,11 @@ public final class SimClock extends Clock {
         return new SimClock(start, System.nanoTime(), speed);
     }
 
+    /** The simulated instant the clock started at. */
+    public Instant origin() {
+        return simOrigin;
+    }
+
     public double speed() {
         return speed;
     }

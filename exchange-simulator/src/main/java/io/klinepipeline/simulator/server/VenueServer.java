@@ -38,6 +38,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -55,7 +56,7 @@ public final class VenueServer implements AutoCloseable {
     private final SyntheticMarket market;
     private final SimClock clock;
     private final Duration tickInterval;
-    private final boolean firehose;
+    private final Optional<FirehosePace> firehose;
     private final VenueFaults faults = new VenueFaults();
     private final VenueStats stats = new VenueStats();
     private final Map<Channel, SimConnection> connections = new ConcurrentHashMap<>();
@@ -63,7 +64,7 @@ public final class VenueServer implements AutoCloseable {
     private final Channel serverChannel;
     private final String host;
 
-    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, boolean firehose, EventLoopGroup group,
+    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, Optional<FirehosePace> firehose, EventLoopGroup group,
             String host, int port, AtomicLong connectionIds) throws InterruptedException {
         this.firehose = firehose;
         this.venue = venue;
@@ -143,7 +144,8 @@ public final class VenueServer implements AutoCloseable {
                 stats.handshakesRefused.incrementAndGet();
                 respond(ctx, request, RestResponse.of(faults.refuseHandshakes(), "{\"code\":-1,\"msg\":\"stream refused (simulated)\"}"));
             } else if (upgrade && venue.isStreamPath(uri.path())) {
-                handshake(ctx, request, uri.path());
+                // The query too: Binance's combined streams name theirs in it (/stream?streams=a/b).
+                handshake(ctx, request, uri.rawQuery().isEmpty() ? uri.path() : uri.path() + "?" + uri.rawQuery());
             } else if (upgrade) {
                 respond(ctx, request, RestResponse.of(404, "{\"error\":\"no stream at " + uri.path() + "\"}"));
             } else {
