@@ -48,6 +48,11 @@ public final class EngineMain implements Callable<Integer> {
                     + "the rest is uploaded on the next start.")
     private long uploadGraceSeconds;
 
+    // Hidden: only for a local simulator (scripts/bench-engine.py), never a real exchange, whose
+    // per-IP limit on new connections would otherwise make 1,000 streams take an hour to open.
+    @Option(names = "--connection-limit-speedup", hidden = true, defaultValue = "1", paramLabel = "FACTOR")
+    private double connectionLimitSpeedup;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -77,7 +82,8 @@ public final class EngineMain implements Callable<Integer> {
         PipelineConfig pipeline = PipelineConfig.load(config, ExchangeRegistry.standard());
         Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), Clock.systemUTC(),
                 () -> DefaultCredentialsProvider.builder().build(),
-                new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds)));
+                new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds))
+                        .withConnectionLimitSpeedup(connectionLimitSpeedup));
         Thread hook = new Thread(engine::close, "engine-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         engine.start();
