@@ -1,12 +1,16 @@
 package io.klinepipeline.jsonl;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,6 +27,11 @@ public final class RawEventCodec {
     public static final int VERSION = 1;
     private static final DateTimeFormatter RECEIVED_AT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter UP_TO_SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+    /** The text of received_at up to its second, for the last second written. */
+    private volatile SecondText lastSecond;
 
     /** Checks frames: Jackson's default limits, 1000 levels of nesting among them. */
     private final ObjectMapper json = new ObjectMapper()
@@ -51,16 +60,7 @@ public final class RawEventCodec {
         if (connection == null || connection.isEmpty() || sequence < 1) {
             throw new IllegalArgumentException("a line needs its connection and a sequence from 1, not " + connection + "/" + sequence);
         }
-        try {
-            JsonNode parsed = json.readTree(frameText);
-            if (parsed == null || parsed.isMissingNode()) {
-                throw new MalformedPayloadException("empty frame");
-            }
-        } catch (JsonProcessingException e) {
-            throw new MalformedPayloadException("frame is not JSON: " + e.getOriginalMessage(), e);
-        } catch (NumberFormatException e) {
-            throw numberOutOfRange("frame", e);
-        }
+        checkOneJsonValue(frameText);
         String payload = frameText.strip();
         if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
             payload = payload.replace('\n', ' ').replace('\r', ' ');
@@ -70,12 +70,54 @@ public final class RawEventCodec {
                 .append(",\"exchange\":").append(quote(exchange))
                 .append(",\"symbol\":").append(quote(symbol))
                 .append(",\"channel\":").append(quote(channel))
-                .append(",\"received_at\":\"").append(formatReceivedAt(receivedAt)).append('"')
+                .append(",\"received_at\":\"");
+        appendReceivedAt(line, receivedAt);
+        line.append('"')
                 .append(",\"conn\":").append(quote(connection))
                 .append(",\"seq\":").append(sequence)
                 .append(",\"payload\":").append(payload)
                 .append('}');
         return line.toString();
+    }
+
+    /**
+     * The frame is exactly one JSON value, as the readers (with {@link #lineJson}) will parse it:
+     * the same parser, limits and trailing-token rule, and every float converted as a reader would
+     * convert it. Streamed, not built into a tree: this runs once per frame on the engine's hot path.
+     */
+    private void checkOneJsonValue(String frameText) throws MalformedPayloadException {
+        try (JsonParser parser = json.getFactory().createParser(frameText)) {
+            if (parser.nextToken() == null) {
+                throw new MalformedPayloadException("empty frame");
+            }
+            int depth = 0;
+            JsonToken token = parser.currentToken();
+            while (true) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    parser.getDecimalValue(); // as USE_BIG_DECIMAL_FOR_FLOATS reads it: 1e9999999999 fails here
+                }
+                if (depth == 0) {
+                    break;
+                }
+                token = parser.nextToken();
+                if (token == null) {
+                    throw new MalformedPayloadException("frame is not JSON: unexpected end of input");
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new MalformedPayloadException("frame is not JSON: trailing token after the value");
+            }
+        } catch (JsonProcessingException e) {
+            throw new MalformedPayloadException("frame is not JSON: " + e.getOriginalMessage(), e);
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange("frame", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a String cannot fail", e);
+        }
     }
 
     /** Decodes one line; throws MalformedPayloadException naming what is wrong. */
@@ -129,6 +171,26 @@ public final class RawEventCodec {
     private static MalformedPayloadException numberOutOfRange(String what, NumberFormatException e) {
         return new MalformedPayloadException(what + " holds a number out of range: " + e.getMessage(), e);
     }
+
+    /**
+     * What {@link #formatReceivedAt} writes, without its formatter's cost per frame: the text up to
+     * the second changes once a second, so it is kept, and the microseconds are appended.
+     */
+    private void appendReceivedAt(StringBuilder line, Instant instant) {
+        SecondText second = lastSecond;
+        if (second == null || second.epochSecond() != instant.getEpochSecond()) {
+            second = new SecondText(instant.getEpochSecond(), UP_TO_SECOND.format(instant));
+            lastSecond = second; // immutable, so a codec shared by threads at worst formats a second twice
+        }
+        int micros = instant.getNano() / 1_000;
+        line.append(second.text());
+        for (int scale = 100_000; scale > 0; scale /= 10) {
+            line.append((char) ('0' + micros / scale % 10));
+        }
+        line.append('Z');
+    }
+
+    private record SecondText(long epochSecond, String text) {}
 
     /** received_at as written: UTC, always six fractional digits. */
     public static String formatReceivedAt(Instant instant) {
