@@ -56,6 +56,7 @@ public final class VenueServer implements AutoCloseable {
     private final SyntheticMarket market;
     private final SimClock clock;
     private final Duration tickInterval;
+    private static final int MAX_REQUEST_LINE = 64 * 1024;
     private final Optional<FirehosePace> firehose;
     private final VenueFaults faults = new VenueFaults();
     private final VenueStats stats = new VenueStats();
@@ -79,7 +80,9 @@ public final class VenueServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_FRAME), new HttpHandler());
+                        // A long first line: a Binance combined stream names up to 1,024 streams in its URL.
+                        ch.pipeline().addLast(new HttpServerCodec(MAX_REQUEST_LINE, 8192, 8192), new HttpObjectAggregator(MAX_FRAME),
+                                new HttpHandler());
                     }
                 })
                 .bind(host, port).sync().channel();
