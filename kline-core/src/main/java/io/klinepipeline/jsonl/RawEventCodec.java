@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
  * The JSONL contract, version 1. One JSON object per line:
@@ -32,6 +33,7 @@ public final class RawEventCodec {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
     /** The text of received_at up to its second, for the last second written. */
     private volatile SecondText lastSecond;
+    private volatile Envelope lastEnvelope;
 
     /** Checks frames: Jackson's default limits, 1000 levels of nesting among them. */
     private final ObjectMapper json = new ObjectMapper()
@@ -65,16 +67,12 @@ public final class RawEventCodec {
         if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
             payload = payload.replace('\n', ' ').replace('\r', ' ');
         }
+        Envelope envelope = envelope(exchange, symbol, channel, connection);
         StringBuilder line = new StringBuilder(payload.length() + 160);
-        line.append("{\"v\":").append(VERSION)
-                .append(",\"exchange\":").append(quote(exchange))
-                .append(",\"symbol\":").append(quote(symbol))
-                .append(",\"channel\":").append(quote(channel))
-                .append(",\"received_at\":\"");
+        line.append(envelope.head());
         appendReceivedAt(line, receivedAt);
-        line.append('"')
-                .append(",\"conn\":").append(quote(connection))
-                .append(",\"seq\":").append(sequence)
+        line.append(envelope.conn())
+                .append(sequence)
                 .append(",\"payload\":").append(payload)
                 .append('}');
         return line.toString();
@@ -191,6 +189,28 @@ public final class RawEventCodec {
     }
 
     private record SecondText(long epochSecond, String text) {}
+
+    /**
+     * The envelope's text around received_at and seq for one stream and connection: the same for
+     * every frame of a connection, so it is quoted once, not four Jackson calls per frame.
+     */
+    private record Envelope(String exchange, String symbol, String channel, String connection, String head, String conn) {
+        boolean isFor(String exchange, String symbol, String channel, String connection) {
+            return Objects.equals(this.exchange, exchange) && Objects.equals(this.symbol, symbol)
+                    && Objects.equals(this.channel, channel) && this.connection.equals(connection);
+        }
+    }
+
+    private Envelope envelope(String exchange, String symbol, String channel, String connection) {
+        Envelope envelope = lastEnvelope;
+        if (envelope == null || !envelope.isFor(exchange, symbol, channel, connection)) {
+            String head = "{\"v\":" + VERSION + ",\"exchange\":" + quote(exchange) + ",\"symbol\":" + quote(symbol)
+                    + ",\"channel\":" + quote(channel) + ",\"received_at\":\"";
+            envelope = new Envelope(exchange, symbol, channel, connection, head, "\",\"conn\":" + quote(connection) + ",\"seq\":");
+            lastEnvelope = envelope; // immutable: a codec shared by threads at worst quotes twice
+        }
+        return envelope;
+    }
 
     /** received_at as written: UTC, always six fractional digits. */
     public static String formatReceivedAt(Instant instant) {

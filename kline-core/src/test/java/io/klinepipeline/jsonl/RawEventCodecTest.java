@@ -119,4 +119,17 @@ class RawEventCodecTest {
             assertThat(codec.decode(line).receivedAt()).isEqualTo(at);
         }
     }
+
+    @Test
+    void eachLineNamesItsOwnStreamAndConnectionWhenOneCodecWritesSeveral() throws Exception {
+        RawEventCodec codec = new RawEventCodec();
+        String[][] sources = {{"binance", "BTCUSDT", "a.1"}, {"binance", "BTCUSDT", "a.2"}, {"binance", "ETHUSDT", "a.2"},
+                {"okx", "ETH-USDT", "a.2"}, {"binance", "BTCUSDT", "a.1"}};
+        long seq = 1;
+        for (String[] source : sources) {
+            RawEvent event = codec.decode(codec.encode(source[0], source[1], "kline_1m", Instant.EPOCH, source[2], seq, "{}"));
+            assertThat(List.of(event.exchange(), event.symbol(), event.connection(), event.sequence()))
+                    .isEqualTo(List.of(source[0], source[1], source[2], seq++));
+        }
+    }
 }
