@@ -54,6 +54,11 @@ public final class SimulatorMain implements Callable<Integer> {
                     + "data (it stays open, and logs how many frames it sent); 0: no end (default: ${DEFAULT-VALUE}).")
     long firehoseSteps;
 
+    @Option(names = "--firehose-gate", defaultValue = "0", paramLabel = "CONNECTIONS",
+            description = "With --firehose: no connection of a venue sends before this many are open, so a client's last "
+                    + "connections do not open under the flood of its first; 0: each starts at once (default: ${DEFAULT-VALUE}).")
+    int firehoseGate;
+
     @Option(names = "--tick-ms", defaultValue = "250", description = "How often each connection's stream advances, wall clock (default: ${DEFAULT-VALUE}).")
     long tickMillis;
 
@@ -61,7 +66,7 @@ public final class SimulatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         SimClock clock = SimClock.startingAt(start == null ? Instant.now() : start, speed);
         SimulatorOptions options = new SimulatorOptions(host, basePort, OptionalInt.of(adminPort), clock, seed, tradesPerMinute,
-                Duration.ofMillis(tickMillis), 2, Venues.all(), firehose, new FirehosePace(firehoseRate, firehoseSteps));
+                Duration.ofMillis(tickMillis), 2, Venues.all(), firehose, new FirehosePace(firehoseRate, firehoseSteps, firehoseGate));
         CountDownLatch stopped = new CountDownLatch(1);
         try (ExchangeSimulator simulator = ExchangeSimulator.start(options)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));

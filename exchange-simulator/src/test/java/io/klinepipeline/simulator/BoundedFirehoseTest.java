@@ -59,6 +59,23 @@ class BoundedFirehoseTest {
     }
 
     @Test
+    void aGatedFirehoseSendsNothingUntilItsConnectionsAreOpen() throws Exception {
+        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(START, 1))
+                .withMeanTradesPerMinute(200).asFirehose(new FirehosePace(0, 60, 2)))) {
+            String base = simulator.wsBase("binance").toString();
+            List<String> early = new CopyOnWriteArrayList<>();
+            WebSocket first = open(base + "/ws/s0001usdt@kline_1m", early);
+            Thread.sleep(1_000);
+            assertThat(early).as("one connection of two open").isEmpty();
+
+            List<String> second = framesUntilQuiet(base + "/ws/s0002usdt@kline_1m", Duration.ofSeconds(2));
+            first.abort();
+            assertThat(second).isNotEmpty();
+            assertThat(early).isNotEmpty();
+        }
+    }
+
+    @Test
     void aCombinedStreamCarriesEachSymbolsFramesWrappedWithItsStreamName() throws Exception {
         long steps = 120;
         try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(START, 1))

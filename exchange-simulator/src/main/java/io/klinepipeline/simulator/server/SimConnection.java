@@ -78,7 +78,6 @@ final class SimConnection implements StreamSession {
             // A bounded firehose starts every connection at the simulator's start, so each one sends
             // the same frames for the same streams and a benchmark can compare clients frame for frame.
             firehoseNow = pace.bounded() ? clock.origin() : lastTick;
-            firehoseStartNanos = System.nanoTime();
         }
         stats.connectionsOpened.incrementAndGet();
         stats.connectionsOpen.incrementAndGet();
@@ -91,9 +90,19 @@ final class SimConnection implements StreamSession {
         venue.onOpen(this, path);
         long every = tickInterval.toNanos();
         ticks = channel.eventLoop().scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
-        if (firehose.isPresent()) {
-            channel.eventLoop().execute(this::pump);
+        if (firehose.isPresent() && pace.startWhenConnected() == 0) {
+            startFirehose();
         }
+    }
+
+    /** Starts a firehose connection's pump (its pace counts from now); safe from any thread. */
+    void startFirehose() {
+        channel.eventLoop().execute(() -> {
+            if (firehoseNow != null && firehoseStartNanos == 0) {
+                firehoseStartNanos = System.nanoTime();
+                pump();
+            }
+        });
     }
 
     /**
@@ -103,7 +112,7 @@ final class SimConnection implements StreamSession {
      */
     void pump() {
         pumpScheduled = false;
-        if (!channel.isActive() || finishedFirehose()) {
+        if (!channel.isActive() || finishedFirehose() || firehoseStartNanos == 0) {
             return;
         }
         long allowed = pace.rateLimited() ? stepsDueByNow() - firehoseSteps : Long.MAX_VALUE;

@@ -184,6 +184,10 @@ public final class VenueServer implements AutoCloseable {
                 connections.put(channel, connection);
                 channel.closeFuture().addListener(f -> connections.remove(channel));
                 connection.start(path, tickInterval, firehose);
+                int gate = firehose.map(FirehosePace::startWhenConnected).orElse(0);
+                if (gate > 0 && connections.size() >= gate) {
+                    connections.values().forEach(SimConnection::startFirehose); // those already started ignore it
+                }
             });
         }
 
