@@ -23,7 +23,7 @@ does not apply to a local simulator) and connect_spacing_ms 1. At full size a la
 1,000 streams with -Xmx256m, the issue's heap goal.
 
 Writes bench/results/raw/engine.json (the bench contract). Usage:
-    scripts/bench-engine.py [tiny|full] [--raw-dir DIR] [--cryptofeed | --no-cryptofeed] [--keep]
+    scripts/bench-engine.py [tiny|full] [--raw-dir DIR] [--cryptofeed | --no-cryptofeed] [--streams 100,1000] [--keep]
 tiny (make test): 5 streams, max rate, engine only unless --cryptofeed; full (make bench): see SIZES.
 cryptofeed is installed by this script into .venv-bench-cryptofeed (Python >= 3.12 from PATH,
 pyenv or uv; pip from PyPI).
@@ -31,6 +31,7 @@ pyenv or uv; pip from PyPI).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -80,7 +81,7 @@ class Size:
 SIZES = {
     "tiny": Size(streams=(5,), rates=(None,), max_frames=5_000, rate_seconds=0, cryptofeed_streams=(5,),
                  heap_check_streams=None),
-    "full": Size(streams=(10, 100, 500, 1000), rates=(5_000, 20_000, None), max_frames=300_000, rate_seconds=8,
+    "full": Size(streams=(10, 100, 500, 1000), rates=(2_000, 10_000, None), max_frames=200_000, rate_seconds=8,
                  cryptofeed_streams=(10, 100, 500, 1000), heap_check_streams=1000),
 }
 
@@ -92,8 +93,13 @@ def symbols(n: int) -> list[str]:
 # ---------------------------------------------------------------------------------------------- processes
 
 def cpu_seconds(pid: int) -> float:
+    return sum(cpu_split(pid))
+
+
+def cpu_split(pid: int) -> tuple[float, float]:
+    """User and system CPU-seconds of the process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+    return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK  # utime, stime
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -121,10 +127,10 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
 class Simulator:
     """The exchange simulator with a bounded firehose; its log says what each connection sent."""
 
-    def __init__(self, work: Path, steps: int, steps_per_second: float | None) -> None:
+    def __init__(self, work: Path, steps: int, steps_per_second: float | None, connections: int) -> None:
         self.log = work / "simulator.log"
         command = ["java", "-jar", str(SIMULATOR_JAR), "--base-port", "0", "--admin-port", "0", "--firehose",
-                   "--firehose-steps", str(steps), "--start", SIM_START, "--trades-per-minute", str(TRADES_PER_MINUTE)]
+                   "--firehose-steps", str(steps), "--firehose-gate", str(connections), "--start", SIM_START, "--trades-per-minute", str(TRADES_PER_MINUTE)]
         if steps_per_second:
             command += ["--firehose-rate", f"{steps_per_second:.3f}"]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=open(self.log, "w"), text=True)
@@ -141,9 +147,18 @@ class Simulator:
     def sent_by_connection(self) -> dict[str, int]:
         """Path (e.g. /ws/s0001usdt@kline_1m) -> data frames sent, for every connection whose firehose is done."""
         done = {}
-        for match in re.finditer(r" (/\S+): firehose done after \d+ steps, (\d+) data frames sent", self.log.read_text()):
-            done[match.group(1)] = done.get(match.group(1), 0) + int(match.group(2))
+        for path, frames in self._done():
+            done[path] = done.get(path, 0) + frames
         return done
+
+    def reopened(self) -> list[str]:
+        """Paths whose firehose ran on more than one connection (the client reconnected): their frames came twice."""
+        paths = [path for path, _ in self._done()]
+        return sorted({p for p in paths if paths.count(p) > 1})
+
+    def _done(self) -> list[tuple[str, int]]:
+        return [(m.group(1), int(m.group(2))) for m in
+                re.finditer(r" (/\S+): firehose done after \d+ steps, (\d+) data frames sent", self.log.read_text())]
 
     def close(self) -> None:
         stop(self.process)
@@ -264,10 +279,12 @@ class Run:
     per_stream_ok: bool = False
     per_stream_note: str = ""
     per_stream: dict[str, int] = field(default_factory=dict)
+    sent_per_stream: dict[str, int] = field(default_factory=dict)
     # The measured window: lines written in it, its wall seconds (to the last line's received_at), the client's CPU-seconds.
     window_lines: int = 0
     seconds: float = 0.0
     cpu: float = 0.0
+    system_cpu: float = 0.0
     rss_mib: float = 0.0
     heap_mib: float | None = None
     heap_live_mib: float | None = None
@@ -290,7 +307,7 @@ class Run:
         p50, p99 = percentile(self.latencies_ms, 50), percentile(self.latencies_ms, 99)
         return (f"{self.client:10s} {self.streams:5d} streams offered {self.offered or 'max':>6}: {self.lines}/{self.expected} lines "
                 f"{'no loss' if self.no_loss else 'LOSS: ' + self.per_stream_note}, {self.msgs_per_s or 0:,.0f} msgs/s, "
-                f"{self.msgs_per_cpu_s or 0:,.0f} msgs/CPU-s, p50 {p50 or 0:.2f} ms p99 {p99 or 0:.2f} ms, "
+                f"{self.msgs_per_cpu_s or 0:,.0f} msgs/CPU-s ({100 * self.system_cpu / self.cpu if self.cpu else 0:.0f}% system), p50 {p50 or 0:.2f} ms p99 {p99 or 0:.2f} ms, "
                 f"RSS {self.rss_mib:.0f} MiB" + (f", heap {self.heap_mib:.0f} MiB" if self.heap_mib else "")
                 + (f" ({self.heap_live_mib:.0f} MiB after GC)" if self.heap_live_mib else ""))
 
@@ -338,7 +355,7 @@ def capture(client: str, n: int, offered: int | None, size: Size, work: Path, ex
     """One run: simulator, client, wait for every frame on disk, measure, stop both."""
     work.mkdir(parents=True)
     steps = max(1, size.max_frames // n) if offered is None else max(1, int(offered / n * size.rate_seconds))
-    simulator = Simulator(work, steps, offered / n if offered else None)
+    simulator = Simulator(work, steps, offered / n if offered else None, n if client == "engine" else 1)
     run = Run(client, n, offered, xmx=xmx or "")
     try:
         if client == "engine":
@@ -363,7 +380,7 @@ def capture(client: str, n: int, offered: int | None, size: Size, work: Path, ex
         counter = LineCounter(out)
         tailer = Tailer(sampled, received_at)
         tailer.start()
-        deadline = time.time() + 120 + steps * n / 2_000
+        deadline = time.time() + 60 + steps * n / 2_000
         # The measured window starts once WARM_UP of the frames are on disk: the JVM compiles its hot
         # code in the first seconds of traffic, and connections are still opening.
         warm_up_lines = WARM_UP * FRAMES_PER_STEP * steps * n
@@ -371,13 +388,14 @@ def capture(client: str, n: int, offered: int | None, size: Size, work: Path, ex
         while time.time() < deadline and process.poll() is None:
             lines = counter.count()
             if mark is None and lines >= warm_up_lines:
-                mark = (time.time(), lines, cpu_seconds(pid))
+                mark = (time.time(), lines, *cpu_split(pid))
             sent = simulator.sent_by_connection()
             if len(sent) >= connections and lines >= sum(sent.values()):
                 break
             time.sleep(0.1)
         if mark is not None and process.poll() is None:
-            run.cpu = cpu_seconds(pid) - mark[2]
+            user, system = cpu_split(pid)
+            run.cpu, run.system_cpu = user + system - mark[2] - mark[3], system - mark[3]
         run.rss_mib = peak_rss_mib(pid) if process.poll() is None else 0.0
         if client == "engine" and process.poll() is None:
             run.heap_mib = heap_now(pid)
@@ -410,8 +428,13 @@ def capture(client: str, n: int, offered: int | None, size: Size, work: Path, ex
             wanted = {p.removeprefix("/ws/").removesuffix("@kline_1m"): c for p, c in sent.items()}
         else:
             wanted = expected_per_stream or {}
+        run.sent_per_stream = wanted if client == "engine" else {}
         run.per_stream_note = loss(per_stream, wanted, n)
         run.per_stream_ok = not run.per_stream_note
+        reopened = simulator.reopened()
+        if reopened:
+            run.per_stream_ok = False
+            run.per_stream_note = f"{len(reopened)} streams reconnected mid-run (their frames were sent twice): {reopened[:3]}"
         if client != "engine" and not expected_per_stream:
             run.per_stream_note = "no engine run of the same frames to compare each stream with"
         if process.returncode not in (0, -signal.SIGTERM, 128 + signal.SIGTERM):
@@ -554,6 +577,7 @@ def report(size_name: str, runs: list[Run]) -> dict[str, object]:
         "checks": {"runs": [{"client": r.client, "streams": r.streams, "offered": r.offered, "xmx": r.xmx,
                              "lines": r.lines, "expected": r.expected, "no_loss": r.no_loss, "note": r.per_stream_note,
                              "msgs_per_s": rounded(r.msgs_per_s), "msgs_per_cpu_s": rounded(r.msgs_per_cpu_s),
+                             "system_cpu_share": rounded(r.system_cpu / r.cpu) if r.cpu else None,
                              "p50_ms": rounded(percentile(r.latencies_ms, 50)), "p99_ms": rounded(percentile(r.latencies_ms, 99)),
                              "latency_samples": len(r.latencies_ms), "rss_mib": rounded(r.rss_mib),
                              "heap_mib": rounded(r.heap_mib), "heap_live_mib": rounded(r.heap_live_mib)} for r in runs]},
@@ -571,6 +595,9 @@ def main() -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--cryptofeed", dest="cryptofeed", action="store_true", default=None, help="run the baseline (default at full size)")
     group.add_argument("--no-cryptofeed", dest="cryptofeed", action="store_false", help="engine only (default at tiny size)")
+    parser.add_argument("--streams", type=lambda text: tuple(int(n) for n in text.split(",")),
+                        help="only these numbers of streams, e.g. --streams 100,1000 (default: the size's)")
+    parser.add_argument("--no-heap-check", action="store_true", help="skip the -Xmx256m run at full size")
     parser.add_argument("--keep", action="store_true", help="keep the captured files (printed folder)")
     parser.add_argument("--engine-flags", default="", help="more JVM flags for the engine ({run}: the run's folder), e.g. "
                         "'-XX:StartFlightRecording=filename={run}/engine.jfr' with --keep")
@@ -579,6 +606,10 @@ def main() -> int:
     EXTRA_ENGINE_FLAGS = args.engine_flags
     size_name = args.size_option or args.size
     size = SIZES[size_name]
+    if args.streams:
+        size = dataclasses.replace(size, streams=args.streams, cryptofeed_streams=args.streams)
+    if args.no_heap_check:
+        size = dataclasses.replace(size, heap_check_streams=None)
     with_cryptofeed = args.cryptofeed if args.cryptofeed is not None else size_name == "full"
     for jar in (ENGINE_JAR, SIMULATOR_JAR):
         if not jar.exists():
@@ -596,7 +627,8 @@ def main() -> int:
                 print(engine_run.summary(), flush=True)
                 runs.append(engine_run)
                 if with_cryptofeed and n in size.cryptofeed_streams:
-                    cf_run = capture("cryptofeed", n, offered, size, work / f"cryptofeed-{label}", engine_run.per_stream)
+                    cf_run = capture("cryptofeed", n, offered, size, work / f"cryptofeed-{label}",
+                                     engine_run.sent_per_stream)
                     print(cf_run.summary(), flush=True)
                     runs.append(cf_run)
         if size.heap_check_streams:
