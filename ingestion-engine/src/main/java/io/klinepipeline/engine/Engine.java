@@ -246,8 +246,9 @@ public final class Engine implements AutoCloseable {
             if (loops != null) {
                 loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CONNECTION_CLOSE_WAIT.toMillis());
             }
+            recorders.forEach(FrameRecorder::requestStop);
             for (FrameRecorder recorder : recorders) {
-                recorder.stop();
+                recorder.awaitStopped();
             }
             if (uploads != null) {
                 uploads.stop(options.uploadShutdownGrace());
