@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class FrameRecorder {
     private static final Logger log = LoggerFactory.getLogger(FrameRecorder.class);
-    private static final Duration TICK = Duration.ofMillis(200);
+    /**
+     * How often an idle recorder wakes to finish due files: files finish at most this late, and an
+     * idle engine of 1,000 streams spent 11 % of a core waking its recorders five times a second.
+     */
+    private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** Frames taken off the queue per batch, so forcing and rolling get their turn under a flood. */
