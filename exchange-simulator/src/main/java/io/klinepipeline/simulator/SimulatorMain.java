@@ -2,6 +2,7 @@ package io.klinepipeline.simulator;
 
 import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
+import io.klinepipeline.simulator.server.FirehosePace;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.venue.Venues;
 import java.time.Duration;
@@ -43,6 +44,21 @@ public final class SimulatorMain implements Callable<Integer> {
     @Option(names = "--firehose", description = "Every connection runs through simulated time as fast as its client reads (benchmarks); its frames' times run ahead of the clock.")
     boolean firehose;
 
+    @Option(names = "--firehose-rate", defaultValue = "0", paramLabel = "STEPS",
+            description = "With --firehose: at most this many simulated seconds per wall-clock second and connection (about one "
+                    + "Binance frame per stream each); 0: as fast as the client reads (default: ${DEFAULT-VALUE}).")
+    double firehoseRate;
+
+    @Option(names = "--firehose-steps", defaultValue = "0", paramLabel = "STEPS",
+            description = "With --firehose: each connection sends this many simulated seconds from --start, then stops sending "
+                    + "data (it stays open, and logs how many frames it sent); 0: no end (default: ${DEFAULT-VALUE}).")
+    long firehoseSteps;
+
+    @Option(names = "--firehose-gate", defaultValue = "0", paramLabel = "CONNECTIONS",
+            description = "With --firehose: no connection of a venue sends before this many are open, so a client's last "
+                    + "connections do not open under the flood of its first; 0: each starts at once (default: ${DEFAULT-VALUE}).")
+    int firehoseGate;
+
     @Option(names = "--tick-ms", defaultValue = "250", description = "How often each connection's stream advances, wall clock (default: ${DEFAULT-VALUE}).")
     long tickMillis;
 
@@ -50,7 +66,7 @@ public final class SimulatorMain implements Callable<Integer> {
     public Integer call() throws Exception {
         SimClock clock = SimClock.startingAt(start == null ? Instant.now() : start, speed);
         SimulatorOptions options = new SimulatorOptions(host, basePort, OptionalInt.of(adminPort), clock, seed, tradesPerMinute,
-                Duration.ofMillis(tickMillis), 2, Venues.all(), firehose);
+                Duration.ofMillis(tickMillis), 2, Venues.all(), firehose, new FirehosePace(firehoseRate, firehoseSteps, firehoseGate));
         CountDownLatch stopped = new CountDownLatch(1);
         try (ExchangeSimulator simulator = ExchangeSimulator.start(options)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulator-stop"));

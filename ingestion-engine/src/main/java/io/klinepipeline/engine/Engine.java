@@ -9,6 +9,7 @@ import io.klinepipeline.config.StatusAddress;
 import io.klinepipeline.config.StorageConfig;
 import io.klinepipeline.engine.capture.FrameQueue;
 import io.klinepipeline.engine.capture.FrameRecorder;
+import io.klinepipeline.engine.capture.QueueWatermarks;
 import io.klinepipeline.engine.metrics.MetricsReporter;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.metrics.UploadCounters;
@@ -71,8 +72,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     static final Duration MAX_UPLOAD_RETRY_DELAY = Duration.ofMinutes(5);
-    private static final int QUEUE_HIGH_WATERMARK = 10_000;
-    private static final int QUEUE_LOW_WATERMARK = 5_000;
     private static final Duration CONNECTION_CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final PipelineConfig config;
@@ -157,7 +156,8 @@ public final class Engine implements AutoCloseable {
             StreamId stream = streams.get(i);
             ConnectionBudget budget = budgets.computeIfAbsent(stream.exchangeName(),
                     name -> ConnectionBudget.of(stream.exchange().stream().connectionLimit(), options.connectionLimitSpeedup()));
-            StreamSupervisor supervisor = startStream(stream, writerId, connector, jitter, budget, finished);
+            StreamSupervisor supervisor = startStream(stream, writerId, connector, jitter, budget, finished,
+                    QueueWatermarks.sharedBy(streams.size()));
             // Exchanges limit new connections per IP: open them one by one.
             supervisor.start(engine.connectSpacing().multipliedBy(i));
         }
@@ -184,13 +184,13 @@ public final class Engine implements AutoCloseable {
 
     /** One stream: its queue, its recorder thread (started) and its connection supervisor (not yet started). */
     private StreamSupervisor startStream(StreamId stream, String writerId, WebSocketConnector connector, SecureRandom jitter,
-            ConnectionBudget budget, FinishedFileListener finished) {
+            ConnectionBudget budget, FinishedFileListener finished, QueueWatermarks watermarks) {
         StorageConfig storage = config.storage();
         EngineConfig engine = config.engine();
         StreamProtocol protocol = stream.exchange().stream();
         StreamCounters streamCounters = new StreamCounters(stream, clock.instant());
         counters.add(streamCounters);
-        FrameQueue queue = new FrameQueue(stream, QUEUE_HIGH_WATERMARK, QUEUE_LOW_WATERMARK);
+        FrameQueue queue = new FrameQueue(stream, watermarks.high(), watermarks.low());
         HourlyJsonlWriter writer = new HourlyJsonlWriter(stream, storage.localDir(), RollPolicy.from(engine), engine.flushInterval(),
                 writerId, clock,
                 file -> {
@@ -275,8 +275,9 @@ public final class Engine implements AutoCloseable {
             if (loops != null) {
                 loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CONNECTION_CLOSE_WAIT.toMillis());
             }
+            recorders.forEach(FrameRecorder::requestStop);
             for (FrameRecorder recorder : recorders) {
-                recorder.stop();
+                recorder.awaitStopped();
             }
             if (uploads != null) {
                 uploads.stop(options.uploadShutdownGrace());

@@ -64,6 +64,11 @@ public final class EngineMain implements Callable<Integer> {
                     + "SimClock.anchorForm(), for example --simulated-clock 2026-11-24T10:00:00Z,2026-12-06T05:20:00Z,120.")
     private SimulatedClock simulatedClock;
 
+    // Hidden: only for a local simulator (scripts/bench-engine.py), never a real exchange, whose
+    // per-IP limit on new connections would otherwise make 1,000 streams take an hour to open.
+    @Option(names = "--connection-limit-speedup", hidden = true, defaultValue = "1", paramLabel = "FACTOR")
+    private double connectionLimitSpeedup;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -90,15 +95,20 @@ public final class EngineMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this),
                     "--metrics-interval and --exit-after must be positive, --upload-grace not negative");
         }
+        if (!(connectionLimitSpeedup >= 1)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--connection-limit-speedup must be a number >= 1, not " + connectionLimitSpeedup);
+        }
         PipelineConfig pipeline = PipelineConfig.load(config, ExchangeRegistry.standard());
-        EngineOptions options = new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds));
+        EngineOptions options = new EngineOptions(Duration.ofSeconds(metricsIntervalSeconds), Duration.ofSeconds(uploadGraceSeconds))
+                .withConnectionLimitSpeedup(connectionLimitSpeedup);
         Clock clock = Clock.systemUTC();
         if (simulatedClock != null) {
             log.warn("[engine] running on {}, not the system clock: for tests and demos only", simulatedClock);
             clock = simulatedClock;
             // As the in-process tests on a fast clock do: the exchanges' limits on new connections scale
             // with the clock, so reconnects at the simulated pace are not held to real-time limits.
-            options = options.withConnectionLimitSpeedup(simulatedClock.speed());
+            options = options.withConnectionLimitSpeedup(simulatedClock.speed() * connectionLimitSpeedup);
         }
         Engine engine = new Engine(pipeline, ExchangeRegistry.standard(), clock,
                 () -> DefaultCredentialsProvider.builder().build(), options);

@@ -1,16 +1,21 @@
 package io.klinepipeline.jsonl;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
  * The JSONL contract, version 1. One JSON object per line:
@@ -23,6 +28,12 @@ public final class RawEventCodec {
     public static final int VERSION = 1;
     private static final DateTimeFormatter RECEIVED_AT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter UP_TO_SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+    /** The text of received_at up to its second, for the last second written. */
+    private volatile SecondText lastSecond;
+    private volatile Envelope lastEnvelope;
 
     /** Checks frames: Jackson's default limits, 1000 levels of nesting among them. */
     private final ObjectMapper json = new ObjectMapper()
@@ -51,31 +62,60 @@ public final class RawEventCodec {
         if (connection == null || connection.isEmpty() || sequence < 1) {
             throw new IllegalArgumentException("a line needs its connection and a sequence from 1, not " + connection + "/" + sequence);
         }
-        try {
-            JsonNode parsed = json.readTree(frameText);
-            if (parsed == null || parsed.isMissingNode()) {
+        checkOneJsonValue(frameText);
+        String payload = frameText.strip();
+        if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
+            payload = payload.replace('\n', ' ').replace('\r', ' ');
+        }
+        Envelope envelope = envelope(exchange, symbol, channel, connection);
+        StringBuilder line = new StringBuilder(payload.length() + 160);
+        line.append(envelope.head());
+        appendReceivedAt(line, receivedAt);
+        line.append(envelope.conn())
+                .append(sequence)
+                .append(",\"payload\":").append(payload)
+                .append('}');
+        return line.toString();
+    }
+
+    /**
+     * The frame is exactly one JSON value, as the readers (with {@link #lineJson}) will parse it:
+     * the same parser, limits and trailing-token rule, and every float converted as a reader would
+     * convert it. Streamed, not built into a tree: this runs once per frame on the engine's hot path.
+     */
+    private void checkOneJsonValue(String frameText) throws MalformedPayloadException {
+        try (JsonParser parser = json.getFactory().createParser(frameText)) {
+            if (parser.nextToken() == null) {
                 throw new MalformedPayloadException("empty frame");
+            }
+            int depth = 0;
+            JsonToken token = parser.currentToken();
+            while (true) {
+                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    parser.getDecimalValue(); // as USE_BIG_DECIMAL_FOR_FLOATS reads it: 1e9999999999 fails here
+                }
+                if (depth == 0) {
+                    break;
+                }
+                token = parser.nextToken();
+                if (token == null) {
+                    throw new MalformedPayloadException("frame is not JSON: unexpected end of input");
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new MalformedPayloadException("frame is not JSON: trailing token after the value");
             }
         } catch (JsonProcessingException e) {
             throw new MalformedPayloadException("frame is not JSON: " + e.getOriginalMessage(), e);
         } catch (NumberFormatException e) {
             throw numberOutOfRange("frame", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a String cannot fail", e);
         }
-        String payload = frameText.strip();
-        if (payload.indexOf('\n') >= 0 || payload.indexOf('\r') >= 0) {
-            payload = payload.replace('\n', ' ').replace('\r', ' ');
-        }
-        StringBuilder line = new StringBuilder(payload.length() + 160);
-        line.append("{\"v\":").append(VERSION)
-                .append(",\"exchange\":").append(quote(exchange))
-                .append(",\"symbol\":").append(quote(symbol))
-                .append(",\"channel\":").append(quote(channel))
-                .append(",\"received_at\":\"").append(formatReceivedAt(receivedAt)).append('"')
-                .append(",\"conn\":").append(quote(connection))
-                .append(",\"seq\":").append(sequence)
-                .append(",\"payload\":").append(payload)
-                .append('}');
-        return line.toString();
     }
 
     /** Decodes one line; throws MalformedPayloadException naming what is wrong. */
@@ -128,6 +168,48 @@ public final class RawEventCodec {
      */
     private static MalformedPayloadException numberOutOfRange(String what, NumberFormatException e) {
         return new MalformedPayloadException(what + " holds a number out of range: " + e.getMessage(), e);
+    }
+
+    /**
+     * What {@link #formatReceivedAt} writes, without its formatter's cost per frame: the text up to
+     * the second changes once a second, so it is kept, and the microseconds are appended.
+     */
+    private void appendReceivedAt(StringBuilder line, Instant instant) {
+        SecondText second = lastSecond;
+        if (second == null || second.epochSecond() != instant.getEpochSecond()) {
+            second = new SecondText(instant.getEpochSecond(), UP_TO_SECOND.format(instant));
+            lastSecond = second; // immutable, so a codec shared by threads at worst formats a second twice
+        }
+        int micros = instant.getNano() / 1_000;
+        line.append(second.text());
+        for (int scale = 100_000; scale > 0; scale /= 10) {
+            line.append((char) ('0' + micros / scale % 10));
+        }
+        line.append('Z');
+    }
+
+    private record SecondText(long epochSecond, String text) {}
+
+    /**
+     * The envelope's text around received_at and seq for one stream and connection: the same for
+     * every frame of a connection, so it is quoted once, not four Jackson calls per frame.
+     */
+    private record Envelope(String exchange, String symbol, String channel, String connection, String head, String conn) {
+        boolean isFor(String exchange, String symbol, String channel, String connection) {
+            return Objects.equals(this.exchange, exchange) && Objects.equals(this.symbol, symbol)
+                    && Objects.equals(this.channel, channel) && this.connection.equals(connection);
+        }
+    }
+
+    private Envelope envelope(String exchange, String symbol, String channel, String connection) {
+        Envelope envelope = lastEnvelope;
+        if (envelope == null || !envelope.isFor(exchange, symbol, channel, connection)) {
+            String head = "{\"v\":" + VERSION + ",\"exchange\":" + quote(exchange) + ",\"symbol\":" + quote(symbol)
+                    + ",\"channel\":" + quote(channel) + ",\"received_at\":\"";
+            envelope = new Envelope(exchange, symbol, channel, connection, head, "\",\"conn\":" + quote(connection) + ",\"seq\":");
+            lastEnvelope = envelope; // immutable: a codec shared by threads at worst quotes twice
+        }
+        return envelope;
     }
 
     /** received_at as written: UTC, always six fractional digits. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.binance.BinanceExchange;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RawEventCodecTest {
@@ -105,5 +106,30 @@ class RawEventCodecTest {
         assertThat(codec.decode(line).payload().isArray()).isTrue();
         assertThatThrownBy(() -> codec.encode("binance", "BTCUSDT", "kline_1m", Instant.EPOCH, "c.1", 1, "[" + deepest + "]"))
                 .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void receivedAtIsWrittenAsFormatReceivedAtWritesItAcrossSecondsAndBack() throws Exception {
+        RawEventCodec codec = new RawEventCodec();
+        Instant t = Instant.parse("2026-12-31T23:59:59.999999Z");
+        for (Instant at : List.of(t, t.plusNanos(1_000), t.minusNanos(999_000), t.plusSeconds(1), t, Instant.EPOCH.plusNanos(7_000),
+                t.plusSeconds(86_400 * 400L).plusNanos(-123_000))) {
+            String line = codec.encode("binance", "BTCUSDT", "kline_1m", at, "c.1", 1, "{}");
+            assertThat(line).contains("\"received_at\":\"" + RawEventCodec.formatReceivedAt(at) + "\"");
+            assertThat(codec.decode(line).receivedAt()).isEqualTo(at);
+        }
+    }
+
+    @Test
+    void eachLineNamesItsOwnStreamAndConnectionWhenOneCodecWritesSeveral() throws Exception {
+        RawEventCodec codec = new RawEventCodec();
+        String[][] sources = {{"binance", "BTCUSDT", "a.1"}, {"binance", "BTCUSDT", "a.2"}, {"binance", "ETHUSDT", "a.2"},
+                {"okx", "ETH-USDT", "a.2"}, {"binance", "BTCUSDT", "a.1"}};
+        long seq = 1;
+        for (String[] source : sources) {
+            RawEvent event = codec.decode(codec.encode(source[0], source[1], "kline_1m", Instant.EPOCH, source[2], seq, "{}"));
+            assertThat(List.of(event.exchange(), event.symbol(), event.connection(), event.sequence()))
+                    .isEqualTo(List.of(source[0], source[1], source[2], seq++));
+        }
     }
 }

@@ -71,6 +71,11 @@ public final class SimClock extends Clock {
         return simOrigin + "," + wallAnchor + "," + speed;
     }
 
+    /** The simulated instant the clock started at. */
+    public Instant origin() {
+        return simOrigin;
+    }
+
     public double speed() {
         return speed;
     }

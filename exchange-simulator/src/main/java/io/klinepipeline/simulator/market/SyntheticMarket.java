@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Deterministic trades for any listing and any minute, computed from a seed rather than stored:
@@ -28,8 +30,19 @@ public final class SyntheticMarket {
     private static final Map<String, Double> REFERENCE_PRICES = Map.of(
             "BTC", 90_000.0, "ETH", 3_000.0, "SOL", 150.0, "XRP", 0.6, "DOGE", 0.15);
 
+    /** Listings whose latest minute is kept; past it the cache starts over, so odd clients cannot grow it without end. */
+    private static final int MAX_CACHED_LISTINGS = 10_000;
+
     private final long seed;
     private final int meanTradesPerMinute;
+    /**
+     * The last minute computed per listing. A stream asks for the same minute at every tick (and a
+     * firehose ticks thousands of times a second), and computing a minute's trades costs far more
+     * than sending a frame: without this the simulator, not the client, would bound a benchmark.
+     */
+    private final Map<Listing, MinuteTrades> latestMinute = new ConcurrentHashMap<>();
+
+    private record MinuteTrades(long minuteIndex, List<Trade> trades) {}
 
     /**
      * @param seed the same seed gives the same market
@@ -47,6 +60,19 @@ public final class SyntheticMarket {
     public List<Trade> trades(Listing listing, Instant minuteStart) {
         Instant minute = minuteStart.truncatedTo(ChronoUnit.MINUTES);
         long minuteIndex = minute.getEpochSecond() / 60;
+        MinuteTrades cached = latestMinute.get(listing);
+        if (cached != null && cached.minuteIndex() == minuteIndex) {
+            return cached.trades();
+        }
+        List<Trade> trades = Collections.unmodifiableList(computeTrades(listing, minute, minuteIndex));
+        if (latestMinute.size() >= MAX_CACHED_LISTINGS) {
+            latestMinute.clear();
+        }
+        latestMinute.put(listing, new MinuteTrades(minuteIndex, trades));
+        return trades;
+    }
+
+    private List<Trade> computeTrades(Listing listing, Instant minute, long minuteIndex) {
         SplittableRandom random = new SplittableRandom(mix(seed, listing.venue(), listing.base() + "/" + listing.quote(), minuteIndex));
         if (random.nextInt(EMPTY_MINUTE_ONE_IN) == 0) {
             return List.of();

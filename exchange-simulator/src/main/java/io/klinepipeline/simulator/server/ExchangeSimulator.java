@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,7 +40,8 @@ public final class ExchangeSimulator implements AutoCloseable {
             int i = 0;
             for (Venue venue : options.venues()) {
                 int port = options.basePort() == 0 ? 0 : options.basePort() + i;
-                servers.put(venue.name(), new VenueServer(venue, market, options.clock(), options.tickInterval(), options.firehose(), group,
+                servers.put(venue.name(), new VenueServer(venue, market, options.clock(), options.tickInterval(),
+                        options.firehose() ? Optional.of(options.firehosePace()) : Optional.empty(), group,
                         options.host(), port, connectionIds));
                 i++;
             }

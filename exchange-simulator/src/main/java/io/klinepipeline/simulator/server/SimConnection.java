@@ -18,9 +18,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One accepted WebSocket connection. Everything here runs on the channel's event loop: the
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * the venue's keepalive rules (server pings, closing on an idle client, the forced cut-off).
  */
 final class SimConnection implements StreamSession {
+    private static final Logger LOG = LoggerFactory.getLogger(SimConnection.class);
     private final Channel channel;
     private final Venue venue;
     private final SyntheticMarket market;
@@ -48,7 +52,12 @@ final class SimConnection implements StreamSession {
     private ScheduledFuture<?> ticks;
     /** A firehose connection's own simulated time; null when the connection follows the clock. */
     private Instant firehoseNow;
-    /** Batches a firehose writes before yielding the event loop to other connections. */
+    private FirehosePace pace = FirehosePace.UNBOUNDED;
+    private long firehoseSteps;
+    private long firehoseStartNanos;
+    private boolean pumpScheduled;
+    private String path;
+    /** Steps a firehose writes before yielding the event loop to other connections. */
     private static final int FIREHOSE_BATCHES_PER_TURN = 64;
 
     SimConnection(Channel channel, Venue venue, SyntheticMarket market, SimClock clock, VenueFaults faults, VenueStats stats, String id) {
@@ -61,10 +70,14 @@ final class SimConnection implements StreamSession {
         this.id = id;
     }
 
-    void start(String path, Duration tickInterval, boolean firehose) {
+    void start(String path, Duration tickInterval, Optional<FirehosePace> firehose) {
+        this.path = path;
         lastTick = clock.instant();
-        if (firehose) {
-            firehoseNow = lastTick;
+        if (firehose.isPresent()) {
+            pace = firehose.get();
+            // A bounded firehose starts every connection at the simulator's start, so each one sends
+            // the same frames for the same streams and a benchmark can compare clients frame for frame.
+            firehoseNow = pace.bounded() ? clock.origin() : lastTick;
         }
         stats.connectionsOpened.incrementAndGet();
         stats.connectionsOpen.incrementAndGet();
@@ -77,9 +90,19 @@ final class SimConnection implements StreamSession {
         venue.onOpen(this, path);
         long every = tickInterval.toNanos();
         ticks = channel.eventLoop().scheduleAtFixedRate(this::tick, every, every, TimeUnit.NANOSECONDS);
-        if (firehose) {
-            channel.eventLoop().execute(this::pump);
+        if (firehose.isPresent() && pace.startWhenConnected() == 0) {
+            startFirehose();
         }
+    }
+
+    /** Starts a firehose connection's pump (its pace counts from now); safe from any thread. */
+    void startFirehose() {
+        channel.eventLoop().execute(() -> {
+            if (firehoseNow != null && firehoseStartNanos == 0) {
+                firehoseStartNanos = System.nanoTime();
+                pump();
+            }
+        });
     }
 
     /**
@@ -88,23 +111,47 @@ final class SimConnection implements StreamSession {
      * is writable again.
      */
     void pump() {
-        if (!channel.isActive()) {
+        pumpScheduled = false;
+        if (!channel.isActive() || finishedFirehose() || firehoseStartNanos == 0) {
             return;
         }
-        for (int i = 0; i < FIREHOSE_BATCHES_PER_TURN && channel.isWritable(); i++) {
+        long allowed = pace.rateLimited() ? stepsDueByNow() - firehoseSteps : Long.MAX_VALUE;
+        for (int i = 0; i < FIREHOSE_BATCHES_PER_TURN && i < allowed && channel.isWritable() && !finishedFirehose(); i++) {
             Instant next = firehoseNow.plus(SimulatorOptions.FIREHOSE_STEP);
             venue.onTick(this, firehoseNow, next);
             firehoseNow = next;
+            firehoseSteps++;
         }
         channel.flush();
-        if (channel.isWritable()) {
+        if (finishedFirehose()) {
+            LOG.info("{} {}: firehose done after {} steps, {} data frames sent", id, path, firehoseSteps, dataFrames);
+            return;
+        }
+        if (!channel.isWritable()) {
+            return; // writable() resumes
+        }
+        if (pace.rateLimited() && stepsDueByNow() <= firehoseSteps) {
+            long nextStepNanos = firehoseStartNanos + (long) ((firehoseSteps + 1) * 1e9 / pace.stepsPerSecond());
+            pumpScheduled = true;
+            channel.eventLoop().schedule(this::pump, Math.max(0, nextStepNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } else {
+            pumpScheduled = true;
             channel.eventLoop().execute(this::pump);
         }
     }
 
+    private boolean finishedFirehose() {
+        return pace.bounded() && firehoseSteps >= pace.steps();
+    }
+
+    /** Steps the pace allows since the firehose started. */
+    private long stepsDueByNow() {
+        return (long) ((System.nanoTime() - firehoseStartNanos) * pace.stepsPerSecond() / 1e9);
+    }
+
     /** The channel drained below its high-water mark: a waiting firehose goes on. */
     void writable() {
-        if (firehoseNow != null && channel.isWritable()) {
+        if (firehoseNow != null && channel.isWritable() && !pumpScheduled) {
             pump();
         }
     }

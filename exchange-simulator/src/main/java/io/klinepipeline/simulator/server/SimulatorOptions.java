@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param threads event-loop threads shared by all venues
  * @param firehose each connection runs through simulated time as fast as the client reads,
  *     {@link #FIREHOSE_STEP} per batch, instead of following the clock: for benchmarks
+ * @param firehosePace how fast and how long a firehose connection sends
  */
 public record SimulatorOptions(
         String host,
@@ -27,10 +28,17 @@ public record SimulatorOptions(
         Duration tickInterval,
         int threads,
         List<Venue> venues,
-        boolean firehose) {
+        boolean firehose,
+        FirehosePace firehosePace) {
 
     /** How far a firehose connection's own time moves per batch of frames. */
     public static final Duration FIREHOSE_STEP = Duration.ofSeconds(1);
+
+    /** With an unbounded firehose, if any. */
+    public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimClock clock, long seed, int meanTradesPerMinute,
+            Duration tickInterval, int threads, List<Venue> venues, boolean firehose) {
+        this(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, firehose, FirehosePace.UNBOUNDED);
+    }
 
     /** Following the clock, not a firehose. */
     public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimClock clock, long seed, int meanTradesPerMinute,
@@ -45,14 +53,19 @@ public record SimulatorOptions(
 
     public SimulatorOptions withAdminPort(int port) {
         return new SimulatorOptions(host, basePort, OptionalInt.of(port), clock, seed, meanTradesPerMinute, tickInterval, threads,
-                venues, firehose);
+                venues, firehose, firehosePace);
     }
 
     public SimulatorOptions withMeanTradesPerMinute(int trades) {
-        return new SimulatorOptions(host, basePort, adminPort, clock, seed, trades, tickInterval, threads, venues, firehose);
+        return new SimulatorOptions(host, basePort, adminPort, clock, seed, trades, tickInterval, threads, venues, firehose,
+                firehosePace);
     }
 
     public SimulatorOptions asFirehose() {
-        return new SimulatorOptions(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, true);
+        return asFirehose(FirehosePace.UNBOUNDED);
+    }
+
+    public SimulatorOptions asFirehose(FirehosePace pace) {
+        return new SimulatorOptions(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, true, pace);
     }
 }

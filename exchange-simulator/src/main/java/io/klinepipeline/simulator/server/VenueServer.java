@@ -38,6 +38,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -55,7 +56,8 @@ public final class VenueServer implements AutoCloseable {
     private final SyntheticMarket market;
     private final SimClock clock;
     private final Duration tickInterval;
-    private final boolean firehose;
+    private static final int MAX_REQUEST_LINE = 64 * 1024;
+    private final Optional<FirehosePace> firehose;
     private final VenueFaults faults = new VenueFaults();
     private final VenueStats stats = new VenueStats();
     private final Map<Channel, SimConnection> connections = new ConcurrentHashMap<>();
@@ -63,7 +65,7 @@ public final class VenueServer implements AutoCloseable {
     private final Channel serverChannel;
     private final String host;
 
-    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, boolean firehose, EventLoopGroup group,
+    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, Optional<FirehosePace> firehose, EventLoopGroup group,
             String host, int port, AtomicLong connectionIds) throws InterruptedException {
         this.firehose = firehose;
         this.venue = venue;
@@ -78,7 +80,9 @@ public final class VenueServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_FRAME), new HttpHandler());
+                        // A long first line: a Binance combined stream names up to 1,024 streams in its URL.
+                        ch.pipeline().addLast(new HttpServerCodec(MAX_REQUEST_LINE, 8192, 8192), new HttpObjectAggregator(MAX_FRAME),
+                                new HttpHandler());
                     }
                 })
                 .bind(host, port).sync().channel();
@@ -143,7 +147,8 @@ public final class VenueServer implements AutoCloseable {
                 stats.handshakesRefused.incrementAndGet();
                 respond(ctx, request, RestResponse.of(faults.refuseHandshakes(), "{\"code\":-1,\"msg\":\"stream refused (simulated)\"}"));
             } else if (upgrade && venue.isStreamPath(uri.path())) {
-                handshake(ctx, request, uri.path());
+                // The query too: Binance's combined streams name theirs in it (/stream?streams=a/b).
+                handshake(ctx, request, uri.rawQuery().isEmpty() ? uri.path() : uri.path() + "?" + uri.rawQuery());
             } else if (upgrade) {
                 respond(ctx, request, RestResponse.of(404, "{\"error\":\"no stream at " + uri.path() + "\"}"));
             } else {
@@ -179,6 +184,10 @@ public final class VenueServer implements AutoCloseable {
                 connections.put(channel, connection);
                 channel.closeFuture().addListener(f -> connections.remove(channel));
                 connection.start(path, tickInterval, firehose);
+                int gate = firehose.map(FirehosePace::startWhenConnected).orElse(0);
+                if (gate > 0 && connections.size() >= gate) {
+                    connections.values().forEach(SimConnection::startFirehose); // those already started ignore it
+                }
             });
         }
 

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.klinepipeline.simulator.market.Listing;
 import io.klinepipeline.simulator.market.SyntheticMarket;
 import io.klinepipeline.simulator.market.TrueCandle;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection closes when no pong came within a minute. {@code GET /api/v3/klines}: at most 1000
  * rows oldest first, every minute present (empty ones at the previous close), the open minute
  * included; request weight 2, reported in {@code X-MBX-USED-WEIGHT-1M}; 429 with Retry-After.
+ * Combined streams, {@code /stream?streams=<symbol>@kline_1m/<symbol>@kline_1m}, carry the same
+ * events wrapped as {@code {"stream":"<symbol>@kline_1m","data":<event>}} (what cryptofeed uses).
  */
 public final class BinanceVenue implements Venue {
     private static final String KLINES = "/api/v3/klines";
@@ -51,14 +55,31 @@ public final class BinanceVenue implements Venue {
         return Symbols.concatenated(name(), symbol, Map.of());
     }
 
+    private static final String COMBINED = "/stream";
+    private static final String COMBINED_ATTRIBUTE = "binance.combined";
+
     @Override
     public boolean isStreamPath(String path) {
-        return path.startsWith("/ws/") && path.endsWith("@kline_1m");
+        return path.startsWith("/ws/") && path.endsWith("@kline_1m") || path.equals(COMBINED);
     }
 
     @Override
     public void onOpen(StreamSession session, String path) {
-        String symbol = path.substring("/ws/".length(), path.length() - "@kline_1m".length()).toUpperCase(Locale.ROOT);
+        if (path.startsWith(COMBINED + "?")) {
+            session.attributes().put(COMBINED_ATTRIBUTE, true);
+            String streams = new QueryStringDecoder(path).parameters().getOrDefault("streams", List.of("")).get(0);
+            for (String stream : streams.split("/")) {
+                if (stream.endsWith("@kline_1m")) {
+                    subscribeTo(session, stream.substring(0, stream.length() - "@kline_1m".length()));
+                }
+            }
+            return;
+        }
+        subscribeTo(session, path.substring("/ws/".length(), path.length() - "@kline_1m".length()));
+    }
+
+    private void subscribeTo(StreamSession session, String lowerCaseSymbol) {
+        String symbol = lowerCaseSymbol.toUpperCase(Locale.ROOT);
         listing(symbol);
         session.subscribe(symbol);
     }
@@ -87,20 +108,25 @@ public final class BinanceVenue implements Venue {
 
     @Override
     public void onTick(StreamSession session, Instant from, Instant to) {
+        boolean combined = session.attributes().containsKey(COMBINED_ATTRIBUTE);
         for (String symbol : session.subscriptions()) {
             Listing listing = listing(symbol);
             CandleTicks.emit(session, listing, from, to, new CandleTicks.Sink() {
                 @Override
                 public void closed(TrueCandle candle) {
-                    session.sendData(event(symbol, candle, true, candle.end()));
+                    session.sendData(wrapped(combined, symbol, event(symbol, candle, true, candle.end())));
                 }
 
                 @Override
                 public void update(TrueCandle partial) {
-                    session.sendData(event(symbol, partial, false, to));
+                    session.sendData(wrapped(combined, symbol, event(symbol, partial, false, to)));
                 }
             });
         }
+    }
+
+    private static String wrapped(boolean combined, String symbol, String event) {
+        return combined ? "{\"stream\":\"" + symbol.toLowerCase(Locale.ROOT) + "@kline_1m\",\"data\":" + event + "}" : event;
     }
 
     private static String event(String symbol, TrueCandle c, boolean closed, Instant eventTime) {

@@ -23,7 +23,11 @@ import org.slf4j.MDC;
  */
 public final class FrameRecorder {
     private static final Logger log = LoggerFactory.getLogger(FrameRecorder.class);
-    private static final Duration TICK = Duration.ofMillis(200);
+    /**
+     * How often an idle recorder wakes to finish due files: files finish at most this late, and an
+     * idle engine of 1,000 streams spent 11 % of a core waking its recorders five times a second.
+     */
+    private static final Duration TICK = Duration.ofSeconds(1);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** Frames taken off the queue per batch, so forcing and rolling get their turn under a flood. */
@@ -63,8 +67,22 @@ public final class FrameRecorder {
      * Call after the stream's connections are closed, so nothing more arrives.
      */
     public void stop() throws InterruptedException {
+        requestStop();
+        awaitStopped();
+    }
+
+    /**
+     * Tells the thread to record what is queued and finish, without waiting for it: the engine asks
+     * every recorder first and then waits for all, so 1,000 streams stop in about one tick, not
+     * one tick each.
+     */
+    public void requestStop() {
         running = false;
         // No interrupt: an interrupted FileChannel closes itself mid-write.
+    }
+
+    /** Returns once the thread has finished (after {@link #requestStop()}). */
+    public void awaitStopped() throws InterruptedException {
         thread.join();
     }
 
