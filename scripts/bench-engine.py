@@ -360,7 +360,8 @@ def capture(client: str, n: int, offered: int | None, size: Size, work: Path, ex
     try:
         if client == "engine":
             out = work / "bronze"
-            flags = [xmx and f"-Xmx{xmx}", f"-Xlog:gc:file={work / 'gc.log'}", EXTRA_ENGINE_FLAGS.replace("{run}", str(work))]
+            # bin/kline-engine's own default heap (-Xmx256m) is replaced by KLINE_JAVA_OPTS, so it is passed again.
+            flags = [f"-Xmx{xmx or '256m'}", f"-Xlog:gc:file={work / 'gc.log'}", EXTRA_ENGINE_FLAGS.replace("{run}", str(work))]
             env = {**os.environ, "KLINE_JAVA_OPTS": " ".join(filter(None, flags))}
             process = subprocess.Popen([str(ENGINE), "--config", str(engine_config(work, simulator.ws_url, n)),
                                         "--connection-limit-speedup", "1000000", "--metrics-interval", "3600"],
