@@ -1,5 +1,6 @@
 package io.klinepipeline.exchange;
 
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.util.stream.Stream;
@@ -17,6 +18,7 @@ class OkxParsersJazzerFuzzTest {
     private final VenueParsersFuzzTarget target = new VenueParsersFuzzTarget("okx");
 
     @MethodSource("seeds") // before @FuzzTest, as Jazzer requires
+    @DictionaryFile(resourcePath = "exchange-messages.dict")
     @FuzzTest
     void parsersRefuseBadInputOnlyWithAReason(byte[] input) throws Exception {
         target.run(input);
