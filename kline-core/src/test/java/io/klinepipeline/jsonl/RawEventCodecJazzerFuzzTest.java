@@ -2,6 +2,7 @@ package io.klinepipeline.jsonl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,8 @@ class RawEventCodecJazzerFuzzTest {
     private final RawEventCodec codec = new RawEventCodec();
 
     @MethodSource("seeds") // before @FuzzTest, as Jazzer requires
+    @DictionaryEntries({"{\"v\":1,", "\"exchange\":", "\"symbol\":", "\"channel\":", "\"received_at\":", "\"conn\":",
+            "\"seq\":", "\"payload\":", "2026-11-24T10:15:03.123456Z", "+10000-01-01T00:00:00.000000Z", "\u2028"})
     @FuzzTest
     void everyLineIsReadOrRefusedWithAReasonAndEveryEncodedFrameReadsBack(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);

@@ -2,6 +2,8 @@ package io.klinepipeline.workers.bronze;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +64,9 @@ class ExtToBronzeLinesJazzerFuzzTest {
     static Path deadLetterDir;
 
     @MethodSource("seeds") // before @FuzzTest, as Jazzer requires
+    @DictionaryEntries({"{\"v\":1,", "\"exchange\":", "\"symbol\":", "\"channel\":", "\"received_at\":", "\"conn\":",
+            "\"seq\":", "\"payload\":", "2026-11-24T10:15:03.123456Z", "+10000-01-01T00:00:00.000000Z", "\u2028"})
+    @DictionaryFile(resourcePath = "/io/klinepipeline/exchange/exchange-messages.dict")
     @FuzzTest
     void everyLineIsLoadedOrDeadLetteredWithItsReason(byte[] input) throws Exception {
         if (input.length == 0) {
