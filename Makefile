@@ -20,7 +20,7 @@ help:
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
 	@echo "make chaos  - the fault-injection suite at a larger scale (KLINE_CHAOS_SCALE, default 10), then its table (chaos-table.md)"
-	@echo "make fuzz   - the parser and JSONL fuzz tests only, FUZZ_SCALE (50) times make test's tries (~15 min); KLINE_FUZZ_SEED=n replays a failure"
+	@echo "make fuzz   - the parser and JSONL fuzz tests only: FUZZ_SCALE (50) times make test's tries, each Jazzer target for FUZZ_DURATION (2m) (~30 min); KLINE_FUZZ_SEED=n replays a failure"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
@@ -84,15 +84,19 @@ chaos: tools venv
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
 	export KLINE_CHAOS_SCALE="$${KLINE_CHAOS_SCALE:-10}"; \
 	rm -rf */target/chaos; \
-	$(MVN) package -Dgroups=chaos -Dsurefire.failIfNoSpecifiedTests=false; \
+	$(MVN) package -Dgroups=chaos -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.skip=true; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider -m chaos; \
 	$(VENV)/bin/python scripts/chaos-table.py --out chaos-table.md
 
-# The fuzz tests (JUnit tag "fuzz") at FUZZ_SCALE times their make test tries; rows land in target/chaos.
+# The fuzz tests (JUnit tag "fuzz") at FUZZ_SCALE times their make test tries (rows land in
+# target/chaos), and each Jazzer target for FUZZ_DURATION instead of make test's seconds; Jazzer's
+# crashing inputs land in */target/jazzer/ (README: Fuzzing, how to replay one).
 FUZZ_SCALE ?= 50
+FUZZ_DURATION ?= 2m
 fuzz: tools
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
-	KLINE_CHAOS_SCALE=$(FUZZ_SCALE) $(MVN) -pl kline-core,java-workers -am package -Dgroups=fuzz -Dsurefire.failIfNoSpecifiedTests=false
+	KLINE_CHAOS_SCALE=$(FUZZ_SCALE) $(MVN) -pl kline-core,java-workers -am package -Dgroups=fuzz -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Djazzer.duration=$(FUZZ_DURATION)
 
 clean:
 	$(MVN) -q clean
