@@ -22,8 +22,9 @@ from urllib.parse import urlsplit, urlunsplit
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 RAW_DIR = RESULTS_DIR / "raw"
-WORKER_JAR = REPO_ROOT / "java-workers" / "target" / "kline-worker.jar"
-WORKER_TEST_CLASSES = REPO_ROOT / "java-workers" / "target" / "test-classes"
+# $KLINE_WORKER_JAR as Dagster reads it; the test classes (the benchmarks' Java helpers) likewise.
+WORKER_JAR = Path(os.environ.get("KLINE_WORKER_JAR") or REPO_ROOT / "java-workers" / "target" / "kline-worker.jar")
+WORKER_TEST_CLASSES = Path(os.environ.get("KLINE_WORKER_TEST_CLASSES") or REPO_ROOT / "java-workers" / "target" / "test-classes")
 SIMULATOR_JAR = REPO_ROOT / "exchange-simulator" / "target" / "exchange-simulator.jar"
 SIZES = ("tiny", "full")
 DEFAULT_DATABASE_URL = "postgresql://kline:kline@127.0.0.1:5432/kline"
@@ -215,7 +216,21 @@ def scratch_database(prefix: str, template: str | None = None) -> Iterator[str]:
     try:
         yield with_database(server, name)
     finally:
-        psql(admin, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop(admin, name)
+
+
+def _drop(admin: str, name: str) -> None:
+    # Not WITH (FORCE): that would have to terminate the autovacuum worker a large load starts, which
+    # only a superuser may; a plain DROP cancels autovacuum itself. Our own sessions are closed by now,
+    # but a server may take a moment to let go of a just-ended one.
+    for attempt in range(30):
+        try:
+            psql(admin, "-c", f"DROP DATABASE IF EXISTS {name}")
+            return
+        except RuntimeError:
+            if attempt == 29:
+                raise
+            time.sleep(1)
 
 
 @contextmanager
