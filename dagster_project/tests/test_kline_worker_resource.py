@@ -197,4 +197,4 @@ def test_every_launch_bounds_the_workers_heap_unless_told_otherwise(
                                                          jvm_options=["-Xmx1g", "-XX:+UseSerialGC"]), partition_key="2026-11-24-10:00")
 
     assert [a for a in default["argv"] if a.startswith("-Xmx")] == ["-Xmx256m"]
-    assert told["argv"][: told["argv"].index("-jar")] == ["-Xmx1g", "-XX:+UseSerialGC"]
+    assert told["argv"][:2] == ["-Xmx1g", "-XX:+UseSerialGC"]
