@@ -27,7 +27,8 @@ class ClassArchive:
     an archive) and used by every later one (-XX:SharedArchiveFile). Its name carries the jar's
     path, size and modification time and the java executable: a rebuilt jar or another JVM gets an
     archive of its own, and a stale one is never used; should the JVM still refuse an archive,
-    -Xshare:auto makes it run without. Where the folder cannot be written, launches go without."""
+    -Xshare:auto makes it run without. Where the folder cannot be written, launches go without. The
+    first archive of a rebuilt jar removes those made for earlier builds."""
 
     def __init__(self, jar: Path, java: str, folder: Path | None = None) -> None:
         self.jar = jar
@@ -54,10 +55,23 @@ class ClassArchive:
         def keep_if_done(exit_code: int) -> None:
             if exit_code == 0 and temporary.exists():
                 os.replace(temporary, archive)
+                self._remove_older_than_jar()
             else:
                 temporary.unlink(missing_ok=True)
 
         return [f"-XX:ArchiveClassesAtExit={temporary}"], keep_if_done
+
+
+    def _remove_older_than_jar(self) -> None:
+        """Archives made before the jar was last built were made for an older jar: never used again,
+        tens of MiB each."""
+        built = self.jar.stat().st_mtime_ns
+        for old in self.folder.glob("kline-worker-*.jsa"):
+            try:
+                if old.stat().st_mtime_ns < built:
+                    old.unlink()
+            except FileNotFoundError:
+                pass  # another launch removed it first
 
 
 def _nothing(exit_code: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,16 @@ def test_a_rebuilt_jar_gets_an_archive_of_its_own_and_never_the_stale_one(jar: P
     done(java(*options, "-jar", str(jar), "--help"))
     stale = archive.path()
 
-    os.utime(jar, ns=(jar.stat().st_atime_ns, jar.stat().st_mtime_ns + 1_000_000_000))
+    rebuilt = time.time_ns() + 1_000_000_000  # as a build after the archive was made
+    os.utime(jar, ns=(rebuilt, rebuilt))
 
     assert archive.path() != stale
-    options, _ = archive.launch_options()
+    options, done = archive.launch_options()
     assert options[0].startswith("-XX:ArchiveClassesAtExit=") and str(stale) not in options[0]
+
+    done(java(*options, "-jar", str(jar), "--help"))
+
+    assert archive.path().exists() and not stale.exists(), "the archive of the earlier build is removed"
 
 
 def test_a_failed_launch_leaves_no_archive_for_the_next_one(jar: Path) -> None:
