@@ -27,6 +27,9 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("rest-backfill", [sys.executable, "-m", "bench.rest_backfill"]),
     ("silver-merge", [sys.executable, "-m", "bench.silver_merge"]),
     ("launch-overhead", [sys.executable, "-m", "bench.launch_overhead"]),
+    # Row 6 runs make demo's pipeline for some minutes; at tiny size it only says so (the micro-batch
+    # pytest runs the same script in make test).
+    ("freshness", [sys.executable, "-m", "bench.freshness"]),
 ]
 
 
