@@ -21,9 +21,9 @@ help:
 	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
 	@echo "make chaos  - the fault-injection suite at a larger scale (KLINE_CHAOS_SCALE, default 10), then its table (chaos-table.md)"
 	@echo "make fuzz   - the parser and JSONL fuzz tests only, FUZZ_SCALE (50) times make test's tries (~15 min); KLINE_FUZZ_SEED=n replays a failure"
-	@echo "make bench  - every benchmark at full size against its baseline (bronze load vs psql \\copy, ...), then bench/results/latest.md and charts"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
+	@echo "make bench  - every benchmark at full size against its baseline (bronze load vs psql \\copy, ...), then bench/results/latest.md and charts"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
 
 # Java 17 and Maven come from Debian's packages when the machine lacks them.
