@@ -11,7 +11,7 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build test test-java test-python test-pipes-conformance run demo freshness chaos fuzz db migrate engine clean
+.PHONY: help tools venv build bench test test-java test-python test-pipes-conformance run demo freshness chaos fuzz db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
@@ -23,6 +23,7 @@ help:
 	@echo "make fuzz   - the parser and JSONL fuzz tests only: FUZZ_SCALE (50) times make test's tries, each Jazzer target for FUZZ_DURATION (2m) (~30 min); KLINE_FUZZ_SEED=n replays a failure"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
 	@echo "make db     - start (installing if needed) the local PostgreSQL and print its URL"
+	@echo "make bench  - every benchmark at full size against its baseline (bronze load vs psql \\copy, ...), then bench/results/latest.md and charts"
 	@echo "make clean  - remove build output (keeps data/ and the virtualenv)"
 
 # Java 17 and Maven come from Debian's packages when the machine lacks them.
@@ -34,7 +35,7 @@ tools:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -e '.[test,bench]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -73,6 +74,12 @@ run: build venv
 
 demo: build venv
 	scripts/demo.sh
+
+# Measurements, not tests (nothing gates on time): every benchmark of scripts/bench.py at full size,
+# then bench/results/latest.md and its charts. make test runs the same code at tiny size.
+bench: build venv
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	$(VENV)/bin/python scripts/bench.py --size full
 
 # A measurement, not a test: wall-clock time on this machine (the micro-batch pytest asserts the path works).
 freshness: build venv

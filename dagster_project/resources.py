@@ -26,6 +26,7 @@ from pydantic import Field
 
 from dagster_project.targets import WorkerTarget
 from dagster_project.config import pipeline_config_path, worker_jar_path
+from dagster_project.worker_jvm import DEFAULT_WORKER_JVM_OPTIONS, ClassArchive
 
 DATABASE_URL_ENV = "KLINE_DATABASE_URL"
 
@@ -56,6 +57,14 @@ class KlineWorkerResource(ConfigurableResource):
         description="Path of pipeline.yaml; unset: $KLINE_PIPELINE_CONFIG, else the repository's pipeline.yaml.",
     )
     java: str = Field(default="java", description="The java executable (17 or later).")
+    jvm_options: list[str] = Field(
+        default=list(DEFAULT_WORKER_JVM_OPTIONS),
+        description="JVM options of every worker launch, before -jar; the default bounds the heap (dagster_project/worker_jvm.py).",
+    )
+    class_archive: bool = Field(
+        default=True,
+        description="Class-data sharing for the worker jar: the first launch writes an archive beside the jar, later ones start from it.",
+    )
     max_retries: int = Field(default=3, description="Retries of a step whose worker failed transiently (database, exchange, object store).")
     retry_delay_seconds: float = Field(default=20.0, description="Wait before the first retry; doubled for each next one (±20% jitter).")
 
@@ -63,7 +72,9 @@ class KlineWorkerResource(ConfigurableResource):
         """Runs one subcommand for a batch of assets over the run's partition window, in one launch,
         and yields the materialization and check results the worker reported for each."""
         window = context.partition_time_window  # spans the whole range when a run covers several partitions
-        command = [self.java, "-jar", str(self._jar()), "--config", str(self._config()), subcommand]
+        jar = self._jar()
+        archive_options, archive_done = ClassArchive(jar, self.java).launch_options() if self.class_archive else ([], None)
+        command = [self.java, *self.jvm_options, *archive_options, "-jar", str(jar), "--config", str(self._config()), subcommand]
         extras: dict[str, object] = {
             "window_start": window.start.isoformat(),
             "window_end": window.end.isoformat(),
@@ -91,6 +102,9 @@ class KlineWorkerResource(ConfigurableResource):
                 process.send_signal(signal.SIGINT)  # the worker closes its Pipes session and rolls back
                 process.wait(timeout=_INTERRUPT_GRACE_SECONDS)
                 raise
+            finally:
+                if archive_done is not None:
+                    archive_done(process.returncode if process.returncode is not None else -1)
         # Only what the worker reported: an asset it did not report was not materialized.
         yield from session.get_results(implicit_materializations=False)
         if exit_code != 0:

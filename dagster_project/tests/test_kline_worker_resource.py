@@ -22,6 +22,7 @@ from dagster_project.keys import (
 )
 from dagster_project.partitions import hourly_partitions
 from dagster_project.resources import KlineWorkerResource
+from dagster_project.worker_jvm import DEFAULT_WORKER_JVM_OPTIONS
 from dagster_project.tests.conftest import TWO_BINANCE_PAIRS
 
 # Stands in for `java`: reports, as metadata, the command line, the extras and the window it was given.
@@ -75,7 +76,7 @@ def test_launches_the_subcommand_once_for_the_batch_with_every_selected_stream_a
 
     reported = _reported([rest_binance], resource, partition_key="2026-11-24-10:00")
 
-    assert reported["argv"] == ["-jar", str(Path("w.jar").resolve()), "--config", str(config.path), "bronze-rest"]
+    assert reported["argv"] == [*DEFAULT_WORKER_JVM_OPTIONS, "-jar", str(Path("w.jar").resolve()), "--config", str(config.path), "bronze-rest"]
     assert reported["extras"] == {
         "window_start": "2026-11-24T10:00:00+00:00",
         "window_end": "2026-11-24T11:00:00+00:00",
@@ -146,7 +147,7 @@ def test_the_jar_and_config_default_to_the_environment_then_the_repository(
         [rest_binance], KlineWorkerResource(database_url="x", java=str(stand_in_java)), partition_key="2026-11-24-10:00"
     )
 
-    assert reported["argv"][:4] == ["-jar", str(tmp_path / "elsewhere.jar"), "--config", str(config.path)]
+    assert reported["argv"][-5:-1] == ["-jar", str(tmp_path / "elsewhere.jar"), "--config", str(config.path)]
 
 
 # Stands in for a worker whose batch partly failed: it reports the first stream, then exits 4.
@@ -182,3 +183,18 @@ def test_when_part_of_a_batch_fails_the_pairs_that_were_done_keep_their_material
     assert [c.asset_key.to_user_string() for c in result.get_asset_check_evaluations()] == ["bronze/binance_btcusdt_rest"]
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     assert "exited 4 (exchange or object store failing) after 0 retries" in failure.step_failure_data.error.to_string()
+
+
+def test_every_launch_bounds_the_workers_heap_unless_told_otherwise(
+    write_pipeline_config: Callable[[str], PipelineConfig], stand_in_java: Path
+) -> None:
+    config = write_pipeline_config(TWO_BINANCE_PAIRS)
+    (rest_binance,) = build_bronze_rest_assets(config, hourly_partitions(config))
+
+    default = _reported([rest_binance], KlineWorkerResource(database_url="x", pipeline_config=str(config.path), java=str(stand_in_java)),
+                        partition_key="2026-11-24-10:00")
+    told = _reported([rest_binance], KlineWorkerResource(database_url="x", pipeline_config=str(config.path), java=str(stand_in_java),
+                                                         jvm_options=["-Xmx1g", "-XX:+UseSerialGC"]), partition_key="2026-11-24-10:00")
+
+    assert [a for a in default["argv"] if a.startswith("-Xmx")] == ["-Xmx256m"]
+    assert told["argv"][:2] == ["-Xmx1g", "-XX:+UseSerialGC"]

@@ -89,6 +89,7 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("rebuilt_from_trades", ofInt(report.rebuiltFromTrades()));
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
+        m.put("waited_seconds", MetadataValue.ofFloat(report.waited().toMillis() / 1000.0)); // rate-limit pauses and retries
         m.put("still_missing_minutes", stillMissingMinutes(report));
         putStoppedBy(m, report);
         return m;

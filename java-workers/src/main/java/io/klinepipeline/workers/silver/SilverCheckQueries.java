@@ -62,18 +62,25 @@ final class SilverCheckQueries {
      * Each venue's close against the median close of the other venues for the same minute (with
      * two venues: the other one's close); minutes only one venue has are not compared. Grouped per
      * venue so that every diverging venue is named, each with its first minutes.
+     *
+     * <p>The minute's closes are gathered into one array per minute and each venue's is compared
+     * with the others' from that array, with no join: a self-join of the window's rows on the minute
+     * was planned as a nested loop over a silver table without statistics yet (a first backfill),
+     * 10 s per pair and day (make bench, silver-merge).
      */
     static final String DIVERGENT_VENUES = """
-            WITH candle AS (
-                SELECT exchange, interval_seconds, interval_start, close FROM silver.fact_ohlcv WHERE %s
+            WITH minute AS (
+                SELECT interval_start, array_agg(exchange) AS exchanges, array_agg(close) AS closes
+                  FROM silver.fact_ohlcv WHERE %s
+                 GROUP BY interval_seconds, interval_start
+                HAVING count(*) > 1
             ),
             compared AS (
-                SELECT a.exchange, a.interval_start, a.close,
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY b.close) AS others_median
-                  FROM candle a
-                  JOIN candle b ON b.interval_seconds = a.interval_seconds AND b.interval_start = a.interval_start
-                               AND b.exchange <> a.exchange
-                 GROUP BY a.exchange, a.interval_seconds, a.interval_start, a.close
+                SELECT v.exchange, m.interval_start, v.close,
+                       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY o.close)
+                          FROM unnest(m.exchanges, m.closes) AS o(exchange, close)
+                         WHERE o.exchange <> v.exchange) AS others_median
+                  FROM minute m, unnest(m.exchanges, m.closes) AS v(exchange, close)
             ),
             diverging AS (
                 SELECT exchange, interval_start, abs(close - others_median) / nullif(abs(others_median), 0) AS divergence

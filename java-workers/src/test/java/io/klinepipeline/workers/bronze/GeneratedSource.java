@@ -8,11 +8,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One hour of BTCUSDT events made up on the fly as the reader pulls bytes: the whole hour never
+ * One hour of Binance kline events (BTCUSDT unless told) made up on the fly as the reader pulls bytes: the whole hour never
  * exists at once, so a reader that needed the whole object would show it in memory, not here.
  */
 final class GeneratedSource implements JsonlObjectSource {
     private static final BigDecimal PRICE = new BigDecimal("50000.5");
+    private final String symbol;
     private final Instant hour;
     private final int minutes;
     private final int updatesPerMinute;
@@ -20,6 +21,11 @@ final class GeneratedSource implements JsonlObjectSource {
     private long bytesServed;
 
     GeneratedSource(Instant hour, int minutes, int updatesPerMinute) {
+        this("BTCUSDT", hour, minutes, updatesPerMinute);
+    }
+
+    GeneratedSource(String symbol, Instant hour, int minutes, int updatesPerMinute) {
+        this.symbol = symbol;
         this.hour = hour;
         this.minutes = minutes;
         this.updatesPerMinute = updatesPerMinute;
@@ -28,7 +34,7 @@ final class GeneratedSource implements JsonlObjectSource {
 
     @Override
     public List<String> fileNames(String folder) {
-        return folder.equals(BronzeLayout.hourPrefix(BronzeFixtures.BINANCE, "BTCUSDT", hour)) ? List.of(name) : List.of();
+        return folder.equals(BronzeLayout.hourPrefix(BronzeFixtures.BINANCE, symbol, hour)) ? List.of(name) : List.of();
     }
 
     @Override
@@ -85,7 +91,8 @@ final class GeneratedSource implements JsonlObjectSource {
         BigDecimal quote = volume.multiply(PRICE).setScale(8);
         BinanceKlineFrame frame = BinanceKlineFrame.update(start, receivedAt.minusMillis(20), "50000.00000000",
                 "50010.00000000", "49990.00000000", "50000.50000000", volume.toPlainString(), quote.toPlainString(), trades);
-        return BronzeFixtures.event(receivedAt, closing ? frame.closing() : frame);
+        BinanceKlineFrame sent = (closing ? frame.closing() : frame).withSymbol(symbol);
+        return BronzeFixtures.event(symbol, receivedAt, sent.text());
     }
 
     long bytesServed() {
