@@ -23,6 +23,8 @@ RESULTS = REPO_ROOT / "bench" / "results"
 # (name, command) per benchmark; each command gets --size and --raw-dir appended and writes
 # <raw-dir>/<name>.json as bench/README.md describes. A new benchmark is one more line here.
 BENCHMARKS: list[tuple[str, list[str]]] = [
+    # Row 1: the engine against cryptofeed 3.0.1 on the simulator's firehose (installs cryptofeed itself).
+    ("engine", [sys.executable, "scripts/bench-engine.py"]),
     ("bronze-load", [sys.executable, "-m", "bench.bronze_load"]),
     ("rest-backfill", [sys.executable, "-m", "bench.rest_backfill"]),
     ("silver-merge", [sys.executable, "-m", "bench.silver_merge"]),
