@@ -83,6 +83,8 @@ def fill_bronze(url: str, rows: list[tuple[str, str, str, str]], size: Size) -> 
         CREATE TABLE public.bench_listing (exchange text, symbol text, canonical text, quote_asset text, websocket_first boolean);
         INSERT INTO public.bench_listing VALUES {values};
         CREATE TABLE public.silver_clone (LIKE silver.fact_ohlcv INCLUDING ALL);
+        -- The month's partition, as a worker's load makes it (sql/V3), rather than the default one.
+        SELECT bronze.ensure_bronze_partitions('{iso(START)}', '{iso(START)}'::timestamptz + interval '{size.hours} hours');
         INSERT INTO bronze.bronze_ohclv_native
         SELECT l.exchange, l.symbol, 60, m, m + interval '1 minute',
                p, p + 5, p - 5, p + (n % 7) - 3 + d.close_shift, 10 + n % 13, (10 + n % 13) * p, p,

@@ -5,8 +5,9 @@ import random
 import signal
 import subprocess
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import (
@@ -36,6 +37,14 @@ PipesResult = MaterializeResult | AssetCheckResult
 TRANSIENT_EXIT_CODES = {3: "database unreachable or failing", 4: "exchange or object store failing"}
 PERMANENT_EXIT_CODES = {1: "unexpected failure", 2: "bad usage or configuration"}
 _INTERRUPT_GRACE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class WorkerLaunch:
+    """One launch of the worker, independent of what starts it (a subprocess, a pod, an ECS task)."""
+
+    command: list[str]
+    env: dict[str, str]
 
 
 class KlineWorkerResource(ConfigurableResource):
@@ -74,7 +83,7 @@ class KlineWorkerResource(ConfigurableResource):
         window = context.partition_time_window  # spans the whole range when a run covers several partitions
         jar = self._jar()
         archive_options, archive_done = ClassArchive(jar, self.java).launch_options() if self.class_archive else ([], None)
-        command = [self.java, *self.jvm_options, *archive_options, "-jar", str(jar), "--config", str(self._config()), subcommand]
+        command = self.launch(subcommand, {}, archive_options).command
         extras: dict[str, object] = {
             "window_start": window.start.isoformat(),
             "window_end": window.end.isoformat(),
@@ -93,9 +102,8 @@ class KlineWorkerResource(ConfigurableResource):
             message_reader=PipesTempFileMessageReader(),
             extras=extras,
         ) as session:
-            process = subprocess.Popen(
-                command, env={**os.environ, DATABASE_URL_ENV: self.database_url, **session.get_bootstrap_env_vars()}
-            )
+            launch = self.launch(subcommand, session.get_bootstrap_env_vars(), archive_options)
+            process = subprocess.Popen(launch.command, env={**os.environ, **launch.env})
             try:
                 exit_code = process.wait()
             except DagsterExecutionInterruptedError:
@@ -109,6 +117,26 @@ class KlineWorkerResource(ConfigurableResource):
         yield from session.get_results(implicit_materializations=False)
         if exit_code != 0:
             raise self._failure(context, subcommand, exit_code)
+
+    def launch(
+        self, subcommand: str, pipes_env: Mapping[str, str], extra_jvm_options: Sequence[str] = ()
+    ) -> "WorkerLaunch":
+        """The worker's command line and the environment it needs, for any Pipes client.
+
+        The subprocess client above runs it with this machine's environment added; a
+        PipesK8sClient or PipesECSClient would run the same command in an image holding the jar
+        and pipeline.yaml (worker_jar, pipeline_config and java naming their paths there) with
+        exactly this environment: the database URL and the Pipes bootstrap variables
+        (`session.get_bootstrap_env_vars()`, or the client's own). Nothing else travels, and no
+        secret is on the command line, where `ps` and the orchestrator's logs would show it.
+        `extra_jvm_options` are this machine's (the class-data archive beside the jar); an image
+        would bake its own archive in.
+        """
+        return WorkerLaunch(
+            command=[self.java, *self.jvm_options, *extra_jvm_options, "-jar", str(self._jar()), "--config",
+                     str(self._config()), subcommand],
+            env={DATABASE_URL_ENV: self.database_url, **pipes_env},
+        )
 
     def _failure(self, context: AssetExecutionContext, subcommand: str, code: int) -> Exception:
         """A transient failure (the worker's exit code says database or exchange/object store) is

@@ -1,6 +1,7 @@
 package io.klinepipeline.workers.bronze;
 
 import io.klinepipeline.exchange.Candle;
+import io.klinepipeline.workers.db.BronzePartitions;
 import io.klinepipeline.workers.db.BronzeTables;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.window.TimeWindow;
@@ -113,6 +114,10 @@ final class BronzeWindowLoad implements AutoCloseable {
     static BronzeWindowLoad begin(Database database, String exchange, String symbol, ReplaceScope scope) throws SQLException {
         Connection connection = database.connect();
         try {
+            List<TimeWindow> ranges = scope.ranges();
+            if (!ranges.isEmpty()) {
+                BronzePartitions.ensure(connection, ranges.get(0).start(), ranges.get(ranges.size() - 1).end());
+            }
             connection.setAutoCommit(false);
             DSLContext sql = Database.dsl(connection);
             sql.execute(LOCK_STREAM, exchange + "/" + symbol);

@@ -1,5 +1,6 @@
 package io.klinepipeline.workers.rest;
 
+import io.klinepipeline.workers.db.BronzePartitions;
 import io.klinepipeline.workers.db.BronzeTables;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.function;
@@ -51,6 +52,11 @@ final class RestFillWriter {
     Written write(String exchange, String symbol, List<Fill> fills, List<EmptyMinute> empties) throws SQLException {
         if (fills.isEmpty() && empties.isEmpty()) {
             return new Written(List.of(), 0);
+        }
+        if (!fills.isEmpty()) {
+            Instant first = fills.stream().map(f -> f.candle().intervalStart()).min(Instant::compareTo).orElseThrow();
+            Instant last = fills.stream().map(f -> f.candle().intervalStart()).max(Instant::compareTo).orElseThrow();
+            BronzePartitions.ensure(connection, first, last.plusSeconds(1));
         }
         connection.setAutoCommit(false);
         try {
