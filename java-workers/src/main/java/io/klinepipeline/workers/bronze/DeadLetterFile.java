@@ -8,6 +8,9 @@ import io.klinepipeline.workers.window.TimeWindow;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +57,15 @@ final class DeadLetterFile implements Closeable {
     void add(String source, long lineNumber, String error, String text) throws IOException {
         if (writer == null) {
             Files.createDirectories(path.getParent());
-            writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            // A refused line's parse error can quote a lone surrogate the parser decoded from a
+            // \ud800 escape; UTF-8 cannot encode it, and a strict encoder would fail the whole run
+            // over one bad line (the fuzzer found this). It is written as '?' instead: the line's
+            // own text came from decoding UTF-8, so it never holds one and is kept exactly.
+            CharsetEncoder lenient = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), lenient));
         }
         ObjectNode entry = json.createObjectNode()
                 .put("source", source)
