@@ -39,10 +39,7 @@ final class SilverMerge {
     record Counts(long candidates, long inserted, long updated) {}
 
     static final String MERGE_BRONZE_INTO_SILVER = """
-            WITH target (symbol, quote_asset) AS (
-                SELECT ?::text, ?::text
-            ),
-            listing (exchange, symbol, websocket_first) AS (
+            WITH listing (exchange, symbol, websocket_first) AS (
                 SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[])
             ),
             chosen AS (
@@ -61,28 +58,14 @@ final class SilverMerge {
                           b.volume DESC,
                           b.symbol, b.close, b.open, b.high, b.low, b.quote_volume, b.trade_count, b.vwap
             ),
-            -- Rows silver already holds exactly are left out before the upsert: ON CONFLICT would
-            -- lock each of them (a write to every page) even where its WHERE then updates nothing.
-            changed AS (
-                SELECT c.* FROM chosen c, target t
-                 WHERE NOT EXISTS (
-                       SELECT 1 FROM silver.fact_ohlcv s
-                        WHERE s.exchange = c.exchange AND s.symbol = t.symbol
-                          AND s.interval_seconds = c.interval_seconds AND s.interval_start = c.interval_start
-                          AND (s.quote_asset, s.interval_end, s.open, s.high, s.low, s.close, s.volume, s.quote_volume,
-                               s.trade_count, s.vwap, s.source, s.ingestion_ts)
-                              IS NOT DISTINCT FROM
-                              (t.quote_asset, c.interval_end, c.open, c.high, c.low, c.close, c.volume, c.quote_volume,
-                               c.trade_count, c.vwap, c.source, c.ingestion_ts))
-            ),
             merged AS (
                 INSERT INTO silver.fact_ohlcv AS f
                        (exchange, symbol, quote_asset, interval_seconds, interval_start, interval_end,
                         open, high, low, close, volume, quote_volume, trade_count, vwap, source, ingestion_ts)
-                SELECT c.exchange, t.symbol, t.quote_asset, c.interval_seconds, c.interval_start, c.interval_end,
+                SELECT c.exchange, ?, ?, c.interval_seconds, c.interval_start, c.interval_end,
                        c.open, c.high, c.low, c.close, c.volume, c.quote_volume, c.trade_count, c.vwap,
                        c.source, c.ingestion_ts
-                  FROM changed c, target t
+                  FROM chosen c
                 ON CONFLICT (exchange, symbol, interval_seconds, interval_start) DO UPDATE
                    SET quote_asset = EXCLUDED.quote_asset, interval_end = EXCLUDED.interval_end,
                        open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
@@ -112,13 +95,13 @@ final class SilverMerge {
         Array websocketFirst = connection.createArrayOf("boolean", listings.stream()
                 .map(l -> precedence.apply(l.exchange()) == SourcePrecedence.WEBSOCKET_FIRST).toArray());
         try (PreparedStatement statement = connection.prepareStatement(MERGE_BRONZE_INTO_SILVER)) {
-            statement.setString(1, pair.toString());
-            statement.setString(2, pair.quote());
-            statement.setArray(3, exchanges);
-            statement.setArray(4, symbols);
-            statement.setArray(5, websocketFirst);
-            statement.setObject(6, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
-            statement.setObject(7, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
+            statement.setArray(1, exchanges);
+            statement.setArray(2, symbols);
+            statement.setArray(3, websocketFirst);
+            statement.setObject(4, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
+            statement.setObject(5, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
+            statement.setString(6, pair.toString());
+            statement.setString(7, pair.quote());
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return new Counts(rs.getLong("candidates"), rs.getLong("inserted"), rs.getLong("updated"));
