@@ -1,5 +1,5 @@
 """Row 2, bronze load: `kline-worker ext-to-bronze` (the jar, a JVM start included, as Dagster
-launches it) against `psql \\copy` of the same rows as CSV into a clone of the table with the same
+launches it: its JVM options and class archive) against `psql \\copy` of the same rows as CSV into a clone of the table with the same
 indexes, and a naive loader that INSERTs row by row over JDBC. One day and four days of one Binance
 stream, and a day of 100 streams; first load and rerun; the worker's peak RSS for 1x and 4x input."""
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import (
+    DagsterLaunches,
     Launch,
     Result,
     launch,
@@ -89,7 +90,13 @@ def run(size: str, raw_dir: Path) -> Result:
         launch(test_tool_command("io.klinepipeline.workers.bronze.BenchJsonlFiles", *groups))
         config = write_config(folder / "case0", binance_symbols(1))
         launch(worker_command(config, "migrate"), env={"KLINE_DATABASE_URL": template, "KLINE_LOG_LEVEL": "WARN"})
-        measured = [measure(case, folder / f"case{index}", template) for index, case in enumerate(cases)]
+        workers = DagsterLaunches(folder)
+        with scratch_database("bench_bronze_warm_up", template=template) as url:
+            # The class archive, made by an untimed load of the first case's first hour.
+            workers.warm_up(write_config(folder / "case0", binance_symbols(1)), "ext-to-bronze", "--exchange", "binance",
+                            "--symbol", binance_symbols(1)[0], "--start", iso(START), "--end", iso(START + dt.timedelta(hours=1)),
+                            env={"KLINE_DATABASE_URL": url, "KLINE_LOG_LEVEL": "WARN"})
+        measured = [measure(case, folder / f"case{index}", template, workers) for index, case in enumerate(cases)]
     for m in measured:
         copy_rate = m.rate(m.copy_seconds, m.copy_rows)
         naive_rate = m.rate(m.naive_seconds, m.naive_rows)
@@ -152,7 +159,7 @@ partitions: {{start: "{iso(START)}"}}
 """)
 
 
-def measure(case: Case, folder: Path, template: str) -> Measured:
+def measure(case: Case, folder: Path, template: str, workers: DagsterLaunches) -> Measured:
     """The case's input is in folder/bronze (the hour after the window too: it holds the window's
     last closing update, as the engine would have written it)."""
     symbols = binance_symbols(case.streams)
@@ -161,8 +168,8 @@ def measure(case: Case, folder: Path, template: str) -> Measured:
     with scratch_database("bench_bronze", template=template) as url:
         env = {"KLINE_DATABASE_URL": url, "KLINE_LOG_LEVEL": "WARN"}
         stream_args = ["--exchange", "binance", *(a for s in symbols for a in ("--symbol", s))]
-        first = launch(worker_command(config, "ext-to-bronze", *stream_args, *window), env=env)
-        rerun = launch(worker_command(config, "ext-to-bronze", *stream_args, *window), env=env)
+        first = launch(workers.command(config, "ext-to-bronze", *stream_args, *window), env=env)
+        rerun = launch(workers.command(config, "ext-to-bronze", *stream_args, *window), env=env)
         loaded = sum(int(block["rows_loaded"]) for block in worker_metadata(first.stdout).values())
         unchanged = sum(int(block["rows_unchanged"]) for block in worker_metadata(rerun.stdout).values())
 

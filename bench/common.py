@@ -147,6 +147,7 @@ class Launch:
     peak_rss_mib: float
     stdout: str
     stderr: str
+    exit_code: int = 0
 
 
 def launch(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None, check: bool = True) -> Launch:
@@ -160,7 +161,8 @@ def launch(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path 
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Launch(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read(), err.read())
+        result = Launch(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read(), err.read(),
+                        process.returncode)
     os.unlink(f"{out_path}.out")
     os.unlink(f"{out_path}.err")
     if check and process.returncode != 0:
@@ -173,6 +175,34 @@ def worker_command(config: Path, *args: str, jvm_options: Sequence[str] = ()) ->
     from dagster_project.worker_jvm import DEFAULT_WORKER_JVM_OPTIONS
 
     return [java(), *DEFAULT_WORKER_JVM_OPTIONS, *jvm_options, "-jar", str(WORKER_JAR), "--config", str(config), *args]
+
+
+class DagsterLaunches:
+    """Worker launches exactly as KlineWorkerResource makes them by default: its JVM options and
+    class-data sharing (AppCDS) from an archive an earlier launch made. Without the archive a timed
+    launch would pay class loading and verification that no launch under Dagster pays after its
+    first. The archive lives in `folder` (a scratch folder, not beside the jar) and is made by
+    `warm_up`, an untimed launch that should run the timed launches' subcommand so the archive
+    holds their classes."""
+
+    def __init__(self, folder: Path) -> None:
+        from dagster_project.worker_jvm import ClassArchive
+
+        self.archive = ClassArchive(WORKER_JAR, java(), folder)
+
+    def warm_up(self, config: Path, *args: str, env: dict[str, str] | None = None) -> Launch:
+        options, done = self.archive.launch_options()
+        result = launch(worker_command(config, *args, jvm_options=options), env=env, check=False)
+        done(result.exit_code)
+        if result.exit_code != 0 or not self.archive.path().exists():
+            raise RuntimeError(f"the warm-up launch exited {result.exit_code} and made no class archive:\n{result.stderr[-4000:]}")
+        return result
+
+    def command(self, config: Path, *args: str) -> list[str]:
+        options, _ = self.archive.launch_options()
+        if not self.archive.path().exists():
+            raise RuntimeError("DagsterLaunches.command before warm_up: the timed launch would write the archive")
+        return worker_command(config, *args, jvm_options=options)
 
 
 def test_tool_command(main_class: str, *args: str) -> list[str]:

@@ -1,6 +1,6 @@
 """Row 4, silver merge: one day x 100 pairs x 5 venues of bronze, with 10% duplicate final rows (some
 from REST, some later websocket updates) and 10% unfinished rows; `kline-worker silver --all-symbols`
-(one launch, as Dagster's batched run makes it) for a first merge and a second with nothing to
+(one launch, as Dagster's batched run makes it, with its class archive) for a first merge and a second with nothing to
 change, against the same merge done as one upsert statement per row over JDBC."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import (
+    DagsterLaunches,
     Launch,
     Result,
     launch,
@@ -116,7 +117,12 @@ def run(size_name: str, raw_dir: Path) -> Result:
         env = {"KLINE_DATABASE_URL": url, "KLINE_LOG_LEVEL": "WARN"}
         launch(worker_command(config, "migrate"), env=env)
         bronze_rows = fill_bronze(url, rows, size)
-        ours: list[Launch] = [launch(worker_command(config, "silver", "--all-symbols", *window), env=env) for _ in range(2)]
+        # The class archive Dagster's launches start from, made by an untimed merge of one pair over
+        # the day before the bench's bronze (nothing to merge, every check run).
+        workers = DagsterLaunches(folder)
+        workers.warm_up(config, "silver", "--symbol", rows[0][2], "--start", iso(START - dt.timedelta(days=1)), "--end", iso(START),
+                        env=env)
+        ours: list[Launch] = [launch(workers.command(config, "silver", "--all-symbols", *window), env=env) for _ in range(2)]
         baseline = [launch(test_tool_command("io.klinepipeline.workers.silver.PerRowUpsertMerge", "public.silver_clone", *window[1::2]),
                            env=env) for _ in range(2)]
         inserted = [sum(int(b.get("inserted", 0)) for b in worker_metadata(run.stdout).values()) for run in ours]

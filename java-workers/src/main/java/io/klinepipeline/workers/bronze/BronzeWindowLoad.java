@@ -5,10 +5,7 @@ import io.klinepipeline.workers.db.BronzePartitions;
 import io.klinepipeline.workers.db.BronzeTables;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.window.TimeWindow;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -83,8 +80,9 @@ final class BronzeWindowLoad implements AutoCloseable {
     private final boolean staged;
     private final CopyIn copy;
     private final PGCopyOutputStream copyStream;
-    private final Writer rows;
     private final StringBuilder row = new StringBuilder(256);
+    /** The row as UTF-8, encoded once for both the digest and the COPY. */
+    private byte[] rowBytes = new byte[256];
     /** Per hour of the scope (keyed by the hour), the digest of its rows in COPY order. */
     private final Map<Instant, HourDigest> digests = new LinkedHashMap<>();
     private long rowsReplaced;
@@ -101,7 +99,6 @@ final class BronzeWindowLoad implements AutoCloseable {
         this.staged = staged;
         this.copy = copy;
         this.copyStream = new PGCopyOutputStream(copy, 64 * 1024);
-        this.rows = new BufferedWriter(new OutputStreamWriter(copyStream, StandardCharsets.UTF_8), 64 * 1024);
         for (TimeWindow range : scope.hourRanges()) {
             digests.put(range.start().truncatedTo(ChronoUnit.HOURS), new HourDigest(range));
         }
@@ -162,13 +159,34 @@ final class BronzeWindowLoad implements AutoCloseable {
         if (digest == null) {
             throw new IllegalStateException("candle " + candle.intervalStart() + " is outside the load's scope " + scope);
         }
-        digest.add(row);
-        rows.append(row);
+        int length = encode(row);
+        digest.add(rowBytes, length);
+        copyStream.write(rowBytes, 0, length);
+    }
+
+    /** The row into {@link #rowBytes} as UTF-8; returns its length. Rows are ASCII but for odd symbols. */
+    private int encode(CharSequence text) {
+        int length = text.length();
+        if (rowBytes.length < length) {
+            rowBytes = new byte[Math.max(length, rowBytes.length * 2)];
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+                if (rowBytes.length < utf8.length) {
+                    rowBytes = new byte[utf8.length];
+                }
+                System.arraycopy(utf8, 0, rowBytes, 0, utf8.length);
+                return utf8.length;
+            }
+            rowBytes[i] = (byte) c;
+        }
+        return length;
     }
 
     /** Ends the COPY, applies a staged load, records the hours' digests and commits; returns the rows the load holds for the scope. */
     long commit() throws IOException, SQLException {
-        rows.flush();
         long copied = copyStream.endCopy();
         if (staged) {
             applyStaged();
@@ -304,8 +322,8 @@ final class BronzeWindowLoad implements AutoCloseable {
             }
         }
 
-        void add(CharSequence copyRow) {
-            sha.update(copyRow.toString().getBytes(StandardCharsets.UTF_8));
+        void add(byte[] copyRow, int length) {
+            sha.update(copyRow, 0, length);
             rows++;
         }
 

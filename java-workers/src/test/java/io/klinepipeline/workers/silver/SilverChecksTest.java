@@ -105,6 +105,20 @@ class SilverChecksTest {
     }
 
     @Test
+    void withThreeVenuesEachIsComparedWithTheMeanOfTheOtherTwo() throws Exception {
+        // At 10:02: binance 100, bybit 104, kraken 106. binance against (104 + 106) / 2 = 105: 4.8 %;
+        // bybit against (100 + 106) / 2 = 103: 0.97 %, within the bound; kraken against (100 + 104) / 2 = 102: 3.9 %.
+        tenMinutes(3, Map.of("binance", Map.of(2, 100.0), "bybit", Map.of(2, 104.0), "kraken", Map.of(2, 106.0)));
+
+        SilverChecks checks = run(3);
+
+        assertThat(checks.divergentVenues()).extracting(VenueDivergence::exchange, VenueDivergence::firstMinutes)
+                .containsExactly(tuple("binance", List.of(minute(2))), tuple("kraken", List.of(minute(2))));
+        assertThat(checks.divergentVenues().get(0).maxDivergence()).isCloseTo(5.0 / 105, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(checks.divergentVenues().get(1).maxDivergence()).isCloseTo(4.0 / 102, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void withOneVenueThereIsNothingToCompareAndTheCheckPasses() throws Exception {
         tenMinutes(1, Map.of("binance", Map.of(4, 50.0)));
 
