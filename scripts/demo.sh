@@ -23,6 +23,12 @@ admin_port=$((base_port + 99))
 admin="http://127.0.0.1:$admin_port"
 mkdir -p "$demo"
 
+# Checked here: an exit inside the $(pairs ...) below would only leave that subshell.
+if [[ -n "${KLINE_DEMO_PAIRS:-}" && ! "$KLINE_DEMO_PAIRS" =~ ^[1-9][0-9]{0,2}$ ]]; then
+  echo "KLINE_DEMO_PAIRS must be 1-999, not '$KLINE_DEMO_PAIRS'" >&2
+  exit 2
+fi
+
 # The pairs line of one venue: BTC and ETH, or KLINE_DEMO_PAIRS synthetic bases (P000, P001, ...)
 # written as the venue writes them; concatenated symbols also get their canonical pair.
 pairs() {
@@ -30,7 +36,6 @@ pairs() {
   if [[ -z "$n" ]]; then
     bases=(BTC ETH)
   else
-    [[ "$n" =~ ^[1-9][0-9]{0,2}$ ]] || { echo "KLINE_DEMO_PAIRS must be 1-999, not '$n'" >&2; exit 2; }
     for ((i = 0; i < n; i++)); do bases+=("$(printf 'P%03d' "$i")"); done
   fi
   for base in "${bases[@]}"; do
