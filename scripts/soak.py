@@ -29,7 +29,6 @@ import json
 import os
 import platform
 import re
-import resource
 import signal
 import subprocess
 import sys
@@ -277,9 +276,8 @@ def raw_document(args, summary: dict, completeness: dict, sampler: Sampler, star
          "ours": round(cpu, 1), "baseline": CPU_BUDGET_PERCENT, "baseline_name": "budget 50%",
          "ratio": round(CPU_BUDGET_PERCENT / cpu, 2) if cpu else None, "higher_is_better": False,
          "goal": "< 50%", "goal_met": cpu < CPU_BUDGET_PERCENT,
-         "notes": f"sampled from /proc; {summary.get('whole_run_cpu_percent_of_two_cores', 0):.1f}% over the whole run with start-up and "
-                  f"stop (the kernel's account of the reaped process tree); load average {load.get('min', 0):.1f}-{load.get('max', 0):.1f} "
-                  "from other work on the machine"},
+         "notes": f"sampled from /proc every {args.interval:g} s ({summary['whole_cpu_percent_of_two_cores']:.1f}% with the start-up); "
+                  f"load average {load.get('min', 0):.1f}-{load.get('max', 0):.1f} from other work on the machine"},
         {"case": f"{args.pairs * 5} streams: silver minutes vs the simulator's", "metric": "minutes",
          "ours": completeness.get("loaded_minutes"), "baseline": completeness.get("served_minutes"),
          "baseline_name": "served by the simulator",
@@ -377,11 +375,6 @@ def chart(document: dict, out: Path) -> Path | None:
 
 # -------------------------------------------------------------------------------------------------- main
 
-def _children_cpu_seconds() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return children.ru_utime + children.ru_stime
-
-
 def _interrupted(signum: int, _frame) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -428,7 +421,6 @@ def main() -> int:
     log_path = demo_dir / "demo.log"
     print(f"soak: {len(pairs)} streams for {args.minutes:g} min, demo in {demo_dir} (log {log_path}), "
           f"databases {args.database_prefix}[_dagster]", flush=True)
-    before = _children_cpu_seconds()
     started = time.time()
     demo = start_demo(env, log_path)
     sampler = Sampler(demo.pid, (args.database_prefix, args.database_prefix + "_dagster"), started)
@@ -472,15 +464,7 @@ def main() -> int:
         completeness["window"] = [_iso(first), _iso(last)]
     finally:
         stop_demo(demo)
-    stopped = time.time()
     summary = summarize(sampler, args.warmup)
-    # The kernel's account of the demo's whole tree once reaped (start-up and stop included, nothing
-    # missed between two samples), less the simulator's sampled share, plus PostgreSQL's sampled one.
-    tree = _children_cpu_seconds() - before
-    pipeline = tree - summary["whole_cpu_seconds"].get(SIMULATOR, 0.0) + summary["whole_cpu_seconds"].get(POSTGRES, 0.0)
-    summary["demo_tree_cpu_seconds"] = round(tree, 1)
-    summary["whole_run_seconds"] = round(stopped - started, 1)
-    summary["whole_run_cpu_percent_of_two_cores"] = 100.0 * pipeline / ((stopped - started) * BUDGET_CORES)
     document = raw_document(args, summary, completeness, sampler, started)
     name = benchmark_name(args)
     (args.out_dir / "raw").mkdir(parents=True, exist_ok=True)
