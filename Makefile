@@ -80,7 +80,7 @@ freshness: build venv
 	$(VENV)/bin/python scripts/measure-freshness.py
 
 # A measurement, not a test: make demo's pipeline at SOAK_PAIRS pairs per venue for SOAK_MINUTES
-# (e.g. make soak SOAK_MINUTES=120; SOAK_MINUTES=3 SOAK_PAIRS=2 for a smoke run); exit 1 when a goal is missed.
+# (e.g. make soak SOAK_MINUTES=120; SOAK_MINUTES=5 SOAK_PAIRS=2 for a smoke run); exit 1 when a goal is missed.
 SOAK_MINUTES ?= 30
 SOAK_PAIRS ?= 100
 soak: build venv

@@ -381,7 +381,7 @@ def _interrupted(signum: int, _frame) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=30, help="how long the pipeline runs measured (default 30; e.g. 120 for longer, 2 for a smoke run)")
+    parser.add_argument("--minutes", type=float, default=30, help="how long the pipeline runs measured (default 30; e.g. 120 for longer, 5 with --pairs 2 for a smoke run)")
     parser.add_argument("--pairs", type=int, default=100, help="pairs per venue, five venues (default 100: 500 streams)")
     parser.add_argument("--interval", type=float, default=5, help="seconds between two /proc samples (default 5)")
     parser.add_argument("--warmup", type=float, default=180, help="seconds after the start the CPU average leaves out (start-up of the JVMs, Dagster, 500 connections; default 180)")
@@ -400,6 +400,10 @@ def main() -> int:
     signal.signal(signal.SIGINT, _interrupted)
     if not 1 <= args.pairs <= 999 or args.minutes <= 0 or args.interval <= 0:
         parser.error("--pairs must be 1-999, --minutes and --interval positive")
+    if args.minutes * 60 < args.warmup + 120:
+        # Fewer than two minutes past the warm-up may hold no whole minute to compare with the simulator.
+        parser.error(f"--minutes {args.minutes:g} leaves no whole minute after the warm-up (--warmup {args.warmup:g} s): "
+                     f"use at least {(args.warmup + 120) / 60:g}")
 
     server = server_url()
     pipeline_url = fresh_database(server, args.database_prefix)
