@@ -11,7 +11,7 @@ MVN := mvn -B -ntp
 WORKER_JAR := java-workers/target/kline-worker.jar
 ENGINE_JAR := ingestion-engine/target/kline-engine.jar
 
-.PHONY: help tools venv build bench test test-java test-python test-pipes-conformance run demo freshness chaos fuzz db migrate engine clean
+.PHONY: help tools venv build bench test test-java test-python test-pipes-conformance run demo freshness soak chaos fuzz db migrate engine clean
 
 help:
 	@echo "make run    - local PostgreSQL + migrations + ingestion engine (background) + dagster dev on :3000"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-pipes-conformance - Dagster's Pipes conformance suite against the Java Pipes client"
 	@echo "make demo   - offline: exchange simulator + PostgreSQL + engine on five venues x BTC, ETH + dagster dev on :3000"
 	@echo "make freshness - make demo's pipeline for 10 minutes, nothing launched by hand: how long a finished minute takes to reach silver (exit 1 past 5 min)"
+	@echo "make soak   - 500 streams (100 pairs x 5 venues) through the whole pipeline for SOAK_MINUTES (30): memory, CPU, silver completeness vs 4 GiB / 50% of 2 cores (bench/results/soak.md)"
 	@echo "make chaos  - the fault-injection suite at a larger scale (KLINE_CHAOS_SCALE, default 10), then its table (chaos-table.md)"
 	@echo "make fuzz   - the parser and JSONL fuzz tests only: FUZZ_SCALE (50) times make test's tries, each Jazzer target for FUZZ_DURATION (2m) (~30 min); KLINE_FUZZ_SEED=n replays a failure"
 	@echo "make build  - the two runnable jars: $(WORKER_JAR) and $(ENGINE_JAR)"
@@ -84,6 +85,14 @@ bench: build venv
 # A measurement, not a test: wall-clock time on this machine (the micro-batch pytest asserts the path works).
 freshness: build venv
 	$(VENV)/bin/python scripts/measure-freshness.py
+
+# A measurement, not a test: make demo's pipeline at SOAK_PAIRS pairs per venue for SOAK_MINUTES
+# (e.g. make soak SOAK_MINUTES=120; SOAK_MINUTES=5 SOAK_PAIRS=2 for a smoke run); exit 1 when a goal is missed.
+SOAK_MINUTES ?= 30
+SOAK_PAIRS ?= 100
+soak: build venv
+	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	$(VENV)/bin/python scripts/soak.py --minutes $(SOAK_MINUTES) --pairs $(SOAK_PAIRS)
 
 # The tests tagged chaos (JUnit) and marked chaos (pytest), each trial count times KLINE_CHAOS_SCALE;
 # make test runs the same tests at scale 1. The table is printed and kept in chaos-table.md.

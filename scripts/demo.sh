@@ -9,7 +9,9 @@
 #
 # Overrides (scripts/measure-freshness.py runs a demo of its own with them): KLINE_DEMO_DIR,
 # KLINE_DEMO_BASE_PORT (venues on base..base+4, admin on base+99), KLINE_DEMO_DATABASE_URL,
-# KLINE_DEMO_DAGSTER_DATABASE_URL, DAGSTER_PORT, KLINE_DEMO_GAP=off.
+# KLINE_DEMO_DAGSTER_DATABASE_URL, DAGSTER_PORT, KLINE_DEMO_GAP=off, and KLINE_DEMO_PAIRS=n (scripts/soak.py):
+# n synthetic pairs per venue (P000..P<n-1> against the venue's quote) instead of BTC and ETH; the
+# simulator lists any pair it is asked for, and Binance's and Bybit's are named in canonical:.
 #
 #   scripts/demo.sh [--config-only]    (--config-only: write .demo/pipeline.yaml and stop; tests use it)
 set -euo pipefail
@@ -21,6 +23,30 @@ admin_port=$((base_port + 99))
 admin="http://127.0.0.1:$admin_port"
 mkdir -p "$demo"
 
+# Checked here: an exit inside the $(pairs ...) below would only leave that subshell.
+if [[ -n "${KLINE_DEMO_PAIRS:-}" && ! "$KLINE_DEMO_PAIRS" =~ ^[1-9][0-9]{0,2}$ ]]; then
+  echo "KLINE_DEMO_PAIRS must be 1-999, not '$KLINE_DEMO_PAIRS'" >&2
+  exit 2
+fi
+
+# The pairs line of one venue: BTC and ETH, or KLINE_DEMO_PAIRS synthetic bases (P000, P001, ...)
+# written as the venue writes them; concatenated symbols also get their canonical pair.
+pairs() {
+  local separator="$1" quote="$2" n="${KLINE_DEMO_PAIRS:-}" bases=() symbols=() canonical=() i
+  if [[ -z "$n" ]]; then
+    bases=(BTC ETH)
+  else
+    for ((i = 0; i < n; i++)); do bases+=("$(printf 'P%03d' "$i")"); done
+  fi
+  for base in "${bases[@]}"; do
+    symbols+=("$base$separator$quote")
+    [[ -n "$separator" || -z "$n" ]] || canonical+=("$base$quote: $base-$quote")
+  done
+  local IFS=,
+  echo "pairs: [${symbols[*]}]"
+  [[ ${#canonical[@]} -eq 0 ]] || echo "    canonical: {${canonical[*]}}"
+}
+
 write_config() {
   url() { echo "$1_url: $2://127.0.0.1:$((base_port + $3))"; }
   local hour
@@ -31,23 +57,23 @@ exchanges:
   binance:
     $(url ws ws 0)
     $(url rest http 0)
-    pairs: [BTCUSDT, ETHUSDT]
+    $(pairs '' USDT)
   coinbase:
     $(url ws ws 1)
     $(url rest http 1)
-    pairs: [BTC-USD, ETH-USD]
+    $(pairs - USD)
   kraken:
     $(url ws ws 2)
     $(url rest http 2)
-    pairs: [BTC/USD, ETH/USD]
+    $(pairs / USD)
   bybit:
     $(url ws ws 3)
     $(url rest http 3)
-    pairs: [BTCUSDT, ETHUSDT]
+    $(pairs '' USDT)
   okx:
     $(url ws ws 4)
     $(url rest http 4)
-    pairs: [BTC-USDT, ETH-USDT]
+    $(pairs - USDT)
 storage:
   local_dir: bronze
   dead_letter_dir: dead-letter

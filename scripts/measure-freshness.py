@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,13 +30,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo_harness import demo_pairs, fresh_database, server_url, start_demo, stop_demo
+
 POLL_SECONDS = 2.0
-STOP_TIMEOUT_SECONDS = 60
 VENUES = ("binance", "coinbase", "kraken", "bybit", "okx")
 
 
@@ -62,31 +59,6 @@ class Observation:
 
     def counted(self, warmup: float, until: float) -> dict[tuple[str, str, float], tuple[float, str]]:
         return {k: v for k, v in self.first_seen.items() if self.started + warmup <= k[2] <= until}
-
-
-def _server_url() -> str:
-    url = os.environ.get("KLINE_DATABASE_URL")
-    if url:
-        return url
-    env = {k: v for k, v in os.environ.items() if k != "KLINE_DATABASE_URL"}
-    return subprocess.run([str(ROOT / "scripts" / "ensure-postgres.sh")], check=True, capture_output=True, text=True,
-                          env=env).stdout.strip()
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def _fresh_database(server: str, name: str) -> str:
-    """Drops and creates `name` on the server: a measurement starts from an empty warehouse."""
-    admin = psycopg2.connect(server)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return _with_database(server, name)
 
 
 def _lag_summary(lags: list[float]) -> str:
@@ -149,13 +121,12 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args()
 
-    server = _server_url()
-    pipeline_url = _fresh_database(server, args.database_prefix)
-    dagster_url = _fresh_database(server, args.database_prefix + "_dagster")
+    server = server_url()
+    pipeline_url = fresh_database(server, args.database_prefix)
+    dagster_url = fresh_database(server, args.database_prefix + "_dagster")
     demo_dir = args.dir or Path(tempfile.mkdtemp(prefix="kline-freshness-"))
     demo_dir.mkdir(parents=True, exist_ok=True)
     env = {
-        **os.environ,
         "KLINE_DEMO_DIR": str(demo_dir),
         "KLINE_DEMO_BASE_PORT": str(args.base_port),
         "KLINE_DEMO_DATABASE_URL": pipeline_url,
@@ -163,14 +134,11 @@ def main() -> int:
         "DAGSTER_PORT": str(args.dagster_port),
         "KLINE_DEMO_GAP": "off" if args.no_gap else "on",
     }
-    streams = set(_demo_streams())
+    streams = {(exchange, canonical) for exchange, _symbol, canonical in demo_pairs()}
     log_path = demo_dir / "demo.log"
     print(f"measure-freshness: demo in {demo_dir} (log {log_path}), databases {args.database_prefix}[_dagster]", flush=True)
     started = time.time()
-    with open(log_path, "ab") as log:
-        # A session of its own: Ctrl-C (SIGINT) reaches demo.sh, dagster dev and its children as in a terminal.
-        demo = subprocess.Popen([str(ROOT / "scripts" / "demo.sh")], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+    demo = start_demo(env, log_path)
     obs = Observation(started)
     connection = None
     try:
@@ -192,7 +160,7 @@ def main() -> int:
         last_poll = time.time()
         if connection is not None:
             connection.close()
-        _stop(demo)
+        stop_demo(demo)
     # In --until mode every counted minute is in: nothing is missing, and late is judged per minute.
     until = last_poll - (0 if args.until_each_stream else args.bound)
     result = report(obs, streams, args.warmup, until, args.bound)
@@ -209,37 +177,12 @@ def main() -> int:
     return 1 if result["late"] or result["missing"] else 0
 
 
-def _demo_streams() -> list[tuple[str, str]]:
-    """(exchange, canonical symbol) of the demo's pairs: its config as demo.sh writes it, as the worker reads it."""
-    with tempfile.TemporaryDirectory() as scratch:
-        subprocess.run([str(ROOT / "scripts" / "demo.sh"), "--config-only"], check=True, capture_output=True,
-                       env={**os.environ, "KLINE_DEMO_DIR": scratch})
-        described = json.loads(subprocess.run([str(ROOT / "bin" / "kline-worker"), "--config", f"{scratch}/pipeline.yaml",
-                                               "describe"], check=True, capture_output=True, text=True).stdout)
-    return [(e["name"], p["canonical"]) for e in described["exchanges"] for p in e["pairs"]]
-
-
 def _stream_count(obs: Observation, stream: tuple[str, str], warmup: float) -> int:
     return sum(1 for (e, s, end) in obs.first_seen if (e, s) == stream and end >= obs.started + warmup)
 
 
 def _each_stream_has(obs: Observation, streams: set[tuple[str, str]], warmup: float, n: int) -> bool:
     return all(_stream_count(obs, stream, warmup) >= n for stream in streams)
-
-
-def _stop(demo: subprocess.Popen) -> None:
-    if demo.poll() is None:
-        os.killpg(demo.pid, signal.SIGINT)
-        try:
-            demo.wait(STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(demo.pid, signal.SIGKILL)
-            demo.wait()
-    # dagster dev's children may outlive it by a moment; the session is ours alone.
-    try:
-        os.killpg(demo.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _print(result: dict) -> None:
