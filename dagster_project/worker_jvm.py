@@ -55,20 +55,21 @@ class ClassArchive:
         def keep_if_done(exit_code: int) -> None:
             if exit_code == 0 and temporary.exists():
                 os.replace(temporary, archive)
-                self._remove_older_than_jar()
+                self._remove_older_than_jar(keep=archive)
             else:
                 temporary.unlink(missing_ok=True)
 
         return [f"-XX:ArchiveClassesAtExit={temporary}"], keep_if_done
 
 
-    def _remove_older_than_jar(self) -> None:
+    def _remove_older_than_jar(self, keep: Path) -> None:
         """Archives made before the jar was last built were made for an older jar: never used again,
-        tens of MiB each."""
+        tens of MiB each. The one just made is kept whatever its time: a jar whose time lies ahead
+        of the clock (copied, or built on another machine) would otherwise lose it at once."""
         built = self.jar.stat().st_mtime_ns
         for old in self.folder.glob("kline-worker-*.jsa"):
             try:
-                if old.stat().st_mtime_ns < built:
+                if old != keep and old.stat().st_mtime_ns < built:
                     old.unlink()
             except FileNotFoundError:
                 pass  # another launch removed it first
