@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.venue.BinanceVenue;
@@ -31,7 +31,7 @@ class JsonLogsTest {
     @Test
     void jsonFormatWritesOneObjectPerLineWithTheStreamAsFields() throws Exception {
         try (ExchangeSimulator simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(),
-                SimClock.startingAt(Instant.now(), 1), 3, 600, Duration.ofMillis(100), 1, List.of(new BinanceVenue())))) {
+                SimulatedClock.startingAt(Instant.now(), 1), 3, 600, Duration.ofMillis(100), 1, List.of(new BinanceVenue())))) {
             Path config = dir.resolve("pipeline.yaml");
             Files.writeString(config, simulator.exchangesYaml(Map.of("binance", List.of("BTCUSDT"))) + """
                     storage: {local_dir: bronze, dead_letter_dir: dead-letter, s3: {enabled: false}}

@@ -2,12 +2,12 @@ package io.klinepipeline.engine.venues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.StreamHealth;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.server.VenueStats;
@@ -51,7 +51,7 @@ class BackOffOnAFastClockTest {
 
     @Test
     void connectionsResetSoonOnTheWallClockKeepTheBackOffGrowingHoweverFastTheClockRuns() throws Exception {
-        SimClock clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:00Z"), SPEED);
+        SimulatedClock clock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:00Z"), SPEED);
         simulator = ExchangeSimulator.start(SimulatorOptions.forTests(clock));
         ExchangeRegistry registry = ExchangeRegistry.standard();
         PipelineConfig config = PipelineConfig.parse(simulator.exchangesYaml(Map.of("binance", List.of("BTCUSDT"))) + """

@@ -3,6 +3,7 @@ package io.klinepipeline.engine.venues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
@@ -14,7 +15,6 @@ import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.PayloadParser;
 import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -66,7 +66,7 @@ class EngineAgainstSimulatorTest {
 
     @Test
     void capturesEveryVenueKeepsEachAliveAndRecoversFromAResetWithNothingWrongTakenAsFinal() throws Exception {
-        SimClock clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
+        SimulatedClock clock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 7, 30,
                 Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))));
         ExchangeRegistry registry = ExchangeRegistry.standard();

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.chaos.ChaosRow;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
@@ -21,7 +22,6 @@ import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.FrameKind;
 import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SentFrameJournal;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -103,7 +103,7 @@ class ExchangeFaultsTest {
     /** What each venue sent, from the engine's start. */
     private final Map<String, SentFrameJournal> sentFrames = new HashMap<>();
     private final ListAppender<ILoggingEvent> supervisorLog = new ListAppender<>();
-    private SimClock clock;
+    private SimulatedClock clock;
     private ExchangeSimulator simulator;
     private Engine engine;
 
@@ -114,7 +114,7 @@ class ExchangeFaultsTest {
         logger.addAppender(supervisorLog);
         logger.setLevel(Level.INFO);
 
-        clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), SPEED);
+        clock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), SPEED);
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 120,
                 Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))));
         SYMBOLS.keySet().forEach(venue -> sentFrames.put(venue, SentFrameJournal.of(stats(venue))));
