@@ -51,8 +51,8 @@ public final class EngineMain implements Callable<Integer> {
     private long uploadGraceSeconds;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:" + LogFormat.ENV + ":-text}",
-            description = "text, or json for one JSON object per line; the recorders' lines carry the stream's exchange "
-                    + "and symbol as fields (default: env " + LogFormat.ENV + ", else text), for example --log-format json.")
+            description = "text, or json for one JSON object per line; the recorders' and the connections' lines carry "
+                    + "the stream's exchange and symbol as fields (default: env " + LogFormat.ENV + ", else text), for example --log-format json.")
     void logFormat(LogFormat format) {
         format.apply();
     }
