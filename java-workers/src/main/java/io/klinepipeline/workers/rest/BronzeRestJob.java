@@ -118,12 +118,13 @@ public final class BronzeRestJob {
         // would return nothing and recording that as "empty" would hide missing data.
         Instant oldestServed = rest.oldestServed(now).orElse(Instant.MIN);
         List<Instant> unfillable = missing.stream().filter(m -> m.isBefore(oldestServed)).toList();
-        if (!unfillable.isEmpty()) {
-            LOG.warn("{}: {} missing minutes ({} .. {}) are older than the exchange's REST history ({}): not fillable from REST",
-                    stream, unfillable.size(), unfillable.get(0), unfillable.get(unfillable.size() - 1), oldestServed);
-        }
         List<Instant> fetchable = missing.subList(unfillable.size(), missing.size());
         Optional<TradeHistoryApi> tradeHistory = unfillable.isEmpty() ? Optional.empty() : registry.get(exchange).tradeHistory();
+        if (!unfillable.isEmpty()) {
+            LOG.warn("{}: {} missing minutes ({} .. {}) are older than the exchange's REST candle history ({}): {}",
+                    stream, unfillable.size(), unfillable.get(0), unfillable.get(unfillable.size() - 1), oldestServed,
+                    tradeHistory.isPresent() ? "rebuilding them from its trade history" : "not fillable from REST");
+        }
         if (fetchable.isEmpty() && tradeHistory.isEmpty()) {
             return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size(), 0,
                     unfillable.size(), emptyMinutes(exchange, symbol, window), listed(unfillable), Offending.none(), Optional.empty());
