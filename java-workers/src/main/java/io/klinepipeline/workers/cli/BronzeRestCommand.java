@@ -87,9 +87,10 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("still_missing", ofInt(report.stillMissing()));
         m.put("unfillable", ofInt(report.unfillable()));
         m.put("rebuilt_from_trades", ofInt(report.rebuiltFromTrades()));
+        m.put("beyond_history", ofInt(report.beyondHistory()));
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
-        m.put("waited_seconds", MetadataValue.ofFloat(report.waited().toMillis() / 1000.0)); // rate-limit pauses and retries
+        m.put("waited_seconds", MetadataValue.ofFloat(report.waited().toNanos() / 1e9)); // rate-limit pauses and retries
         m.put("still_missing_minutes", stillMissingMinutes(report));
         putStoppedBy(m, report);
         return m;
