@@ -3,9 +3,9 @@ package io.klinepipeline.workers.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -40,7 +40,7 @@ class VenueBackfillTest {
 
     @BeforeAll
     static void startSimulator() throws Exception {
-        simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(NOW, 1)));
+        simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimulatedClock.startingAt(NOW, 1)));
     }
 
     @AfterAll
