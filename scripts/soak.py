@@ -32,7 +32,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -41,7 +40,7 @@ from pathlib import Path
 
 import psycopg2
 
-from demo_harness import ROOT, demo_pairs, fresh_database, server_url, start_demo, stop_demo
+from demo_harness import ROOT, demo_pairs, prepare_demo, remove_demo_dir, start_demo, stop_demo
 
 MEMORY_BUDGET_MIB = 4096.0
 CPU_BUDGET_PERCENT = 50.0
@@ -405,24 +404,14 @@ def main() -> int:
         parser.error(f"--minutes {args.minutes:g} leaves no whole minute after the warm-up (--warmup {args.warmup:g} s): "
                      f"use at least {(args.warmup + 120) / 60:g}")
 
-    server = server_url()
-    pipeline_url = fresh_database(server, args.database_prefix)
-    dagster_url = fresh_database(server, args.database_prefix + "_dagster")
-    demo_dir = args.dir or Path(tempfile.mkdtemp(prefix="kline-soak-"))
-    demo_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        "KLINE_DEMO_DIR": str(demo_dir),
-        "KLINE_DEMO_BASE_PORT": str(args.base_port),
-        "KLINE_DEMO_DATABASE_URL": pipeline_url,
-        "KLINE_DEMO_DAGSTER_DATABASE_URL": dagster_url,
-        "DAGSTER_PORT": str(args.dagster_port),
-        "KLINE_DEMO_GAP": "off",
-        "KLINE_DEMO_PAIRS": str(args.pairs),
-        "KLINE_MAX_CONCURRENT_RUNS": str(args.max_concurrent_runs),
-    }
+    setup = prepare_demo(database_prefix=args.database_prefix, base_port=args.base_port, dagster_port=args.dagster_port,
+                         directory=args.dir, temp_prefix="kline-soak-",
+                         extra_env={"KLINE_DEMO_GAP": "off", "KLINE_DEMO_PAIRS": str(args.pairs),
+                                    "KLINE_MAX_CONCURRENT_RUNS": str(args.max_concurrent_runs)})
+    env, demo_dir, pipeline_url = setup.env, setup.directory, setup.pipeline_url
     pairs = demo_pairs(env)
     admin = f"http://127.0.0.1:{args.base_port + 99}"
-    log_path = demo_dir / "demo.log"
+    log_path = setup.log_path
     print(f"soak: {len(pairs)} streams for {args.minutes:g} min, demo in {demo_dir} (log {log_path}), "
           f"databases {args.database_prefix}[_dagster]", flush=True)
     started = time.time()
@@ -478,8 +467,7 @@ def main() -> int:
     print(markdown(document))
     print(f"soak: wrote {args.out_dir / (name + '.md')}, {args.out_dir / 'raw' / (name + '.json')}"
           + (f", {png}" if png else " (no chart: matplotlib is not installed)"))
-    if not args.keep_dir and args.dir is None:
-        subprocess.run(["rm", "-rf", str(demo_dir)], check=False)
+    remove_demo_dir(setup, args.keep_dir)
     return 0 if all(row["goal_met"] is not False for row in document["rows"]) else 1
 
 
