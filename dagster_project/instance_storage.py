@@ -5,7 +5,7 @@ has no pool, so that an idle instance holds nothing open). A run records several
 it materializes (planned, materialized, the check results) and each one costs one to three
 connections: with scram-sha-256 on loopback that is a fork of a server backend and a password
 hash on both sides each time, and at 500 streams (1,100 assets a run) the run worker spent
-minutes connecting. This storage is dagster-postgres' own, keeping one connection open per
+minutes connecting. This storage is dagster-postgres' own, keeping two connections open per
 process (the run worker, the daemon, the webserver, the code server) and opening more only while
 threads overlap.
 """
@@ -20,9 +20,9 @@ from dagster._serdes import ConfigurableClassData
 from dagster_postgres.event_log import PostgresEventLogStorage
 from dagster_postgres.utils import create_pg_engine, pg_url_from_config
 
-# The connection kept open per process; more are opened while threads overlap (the daemon's) and
-# closed when returned.
-_POOL_SIZE = 1
+# The connections kept open per process (an event opens a second one while its first is open, once,
+# to look up an index); more are opened while threads overlap (the daemon's) and closed when returned.
+_POOL_SIZE = 2
 _MAX_OVERFLOW = 8
 # A connection older than this is replaced, so a server restart or an idle timeout costs one retry at most.
 _POOL_RECYCLE_SECONDS = 600
