@@ -49,7 +49,7 @@ final class BronzeRestCommand extends WorkerCommand {
         BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
                 BronzeRestOptions.defaults(), Sleeper.real(), run.runLock());
         run.each(targets, target -> {
-            run.log("bronze-rest " + target.label() + " " + window);
+            run.progress("bronze-rest " + target.label() + " " + window);
             BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);
             // A stopped fetch is an ERROR: the pipeline, not the exchange's data, is short of minutes.
             run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, report.stillMissing() == 0,

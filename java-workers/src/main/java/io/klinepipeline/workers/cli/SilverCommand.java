@@ -51,7 +51,7 @@ final class SilverCommand extends WorkerCommand {
                 Clock.systemUTC(), run.runLock());
         run.each(targets, target -> {
             CanonicalPair pair = CanonicalPair.parse(target.symbol());
-            run.log("silver " + pair + " " + window);
+            run.progress("silver " + pair + " " + window);
             SilverReport report = job.run(pair, window);
             long missing = report.missingMinutes();
             run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, missing == 0, Map.of(
