@@ -185,13 +185,17 @@ final class BronzeWindowLoad implements AutoCloseable {
         return length;
     }
 
-    /** Ends the COPY, applies a staged load, records the hours' digests and commits; returns the rows the load holds for the scope. */
-    long commit() throws IOException, SQLException {
+    /**
+     * Ends the COPY, applies a staged load, records the hours' digests and the load in the ledger,
+     * and commits; returns the rows the load holds for the scope.
+     */
+    long commit(LoadLedger ledger, LoadLedger.Entry entry) throws IOException, SQLException {
         long copied = copyStream.endCopy();
         if (staged) {
             applyStaged();
         }
         recordDigests();
+        ledger.record(connection, entry, copied);
         connection.commit();
         committed = true;
         return copied;
