@@ -171,7 +171,9 @@ final class LoadLedger {
             insert.setLong(14, entry.coverage().finalMinutes());
             insert.setLong(15, entry.coverage().minutesWithRows());
             insert.setString(16, entry.deadLetterFile() == null ? null : entry.deadLetterFile().toString());
-            Array deadLetters = connection.createArrayOf("text", entry.firstDeadLetters().toArray(new String[0]));
+            // PostgreSQL's text cannot hold NUL, which a refused line's reason may quote: kept as its escape.
+            Array deadLetters = connection.createArrayOf("text",
+                    entry.firstDeadLetters().stream().map(reason -> reason.replace("\u0000", "\\u0000")).toArray(String[]::new));
             insert.setArray(17, deadLetters);
             insert.executeUpdate();
         }
