@@ -14,7 +14,11 @@ from pathlib import Path
 # bronze-load row measures peak RSS at 1x and 4x input under this bound). Without it the JVM takes a
 # quarter of the machine's memory and a launch's RSS grows into it.
 WORKER_HEAP_OPTION = "-Xmx256m"
-DEFAULT_WORKER_JVM_OPTIONS: tuple[str, ...] = (WORKER_HEAP_OPTION,)
+# A launch is short and its heap small: the serial collector has no concurrent threads to start or
+# feed, so it spent less CPU and peak RSS than G1 on ext-to-bronze's first load of a day (make
+# bench, bronze-load; measured with -XX:TieredStopAtLevel=1 too, which saved nothing and is not used).
+WORKER_GC_OPTION = "-XX:+UseSerialGC"
+DEFAULT_WORKER_JVM_OPTIONS: tuple[str, ...] = (WORKER_HEAP_OPTION, WORKER_GC_OPTION)
 
 
 class ClassArchive:

@@ -6,7 +6,6 @@ import io.klinepipeline.workers.db.BronzeTables;
 import io.klinepipeline.workers.db.Database;
 import io.klinepipeline.workers.window.TimeWindow;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -31,7 +30,7 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * One replacement of a stream's websocket rows in a window, in one transaction. Until
- * {@link #commit()} succeeds nothing is visible, and anything short of it rolls back, so a failed
+ * {@link #commit} succeeds nothing is visible, and anything short of it rolls back, so a failed
  * run leaves the old rows in place; readers see the old rows or the new ones, never a mix.
  *
  * <p>A first load (bronze holds none of the scope's websocket rows), and a rerun none of whose
@@ -48,7 +47,7 @@ final class BronzeWindowLoad implements AutoCloseable {
             + " low, close, volume, quote_volume, vwap, trade_count, source, ingestion_ts, is_final";
 
     /** The COPY of websocket candles; columns in the order {@link BronzeCopyRows} writes them. */
-    static final String COPY = "COPY bronze.bronze_ohclv_native (" + COLUMNS + ") FROM STDIN (FORMAT text)";
+    static final String COPY = "COPY bronze.bronze_ohclv_native (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
 
     /**
      * Two runs over the same stream at once would each delete only the rows committed before they
@@ -59,7 +58,7 @@ final class BronzeWindowLoad implements AutoCloseable {
 
     private static final String CREATE_STAGING = "CREATE TEMPORARY TABLE bronze_window_load"
             + " (LIKE bronze.bronze_ohclv_native) ON COMMIT DROP";
-    private static final String COPY_STAGING = "COPY pg_temp.bronze_window_load (" + COLUMNS + ") FROM STDIN (FORMAT text)";
+    private static final String COPY_STAGING = "COPY pg_temp.bronze_window_load (" + COLUMNS + ") FROM STDIN (FORMAT binary)";
 
     private static final BronzeTables.Ohlcv BRONZE = new BronzeTables.Ohlcv(null);
     private static final Table<Record> STAGING = DSL.table(DSL.name("pg_temp", "bronze_window_load"));
@@ -80,9 +79,8 @@ final class BronzeWindowLoad implements AutoCloseable {
     private final boolean staged;
     private final CopyIn copy;
     private final PGCopyOutputStream copyStream;
-    private final StringBuilder row = new StringBuilder(256);
-    /** The row as UTF-8, encoded once for both the digest and the COPY. */
-    private byte[] rowBytes = new byte[256];
+    /** The row in COPY's binary format, encoded once for both the digest and the COPY. */
+    private final BronzeCopyRows rows = new BronzeCopyRows();
     /** Per hour of the scope (keyed by the hour), the digest of its rows in COPY order. */
     private final Map<Instant, HourDigest> digests = new LinkedHashMap<>();
     private long rowsReplaced;
@@ -90,7 +88,7 @@ final class BronzeWindowLoad implements AutoCloseable {
     private boolean committed;
 
     private BronzeWindowLoad(Connection connection, String exchange, String symbol, ReplaceScope scope, boolean staged,
-            CopyIn copy) {
+            CopyIn copy) throws SQLException {
         this.connection = connection;
         this.sql = Database.dsl(connection);
         this.exchange = exchange;
@@ -99,6 +97,11 @@ final class BronzeWindowLoad implements AutoCloseable {
         this.staged = staged;
         this.copy = copy;
         this.copyStream = new PGCopyOutputStream(copy, 64 * 1024);
+        try {
+            copyStream.write(BronzeCopyRows.HEADER);
+        } catch (IOException e) {
+            throw new SQLException("cannot start the COPY: " + e.getMessage(), e);
+        }
         for (TimeWindow range : scope.hourRanges()) {
             digests.put(range.start().truncatedTo(ChronoUnit.HOURS), new HourDigest(range));
         }
@@ -141,7 +144,7 @@ final class BronzeWindowLoad implements AutoCloseable {
         }
     }
 
-    /** The earlier websocket rows of the scope that this load replaced (kept ones included); known after {@link #commit()}. */
+    /** The earlier websocket rows of the scope that this load replaced (kept ones included); known after {@link #commit}. */
     long rowsReplaced() {
         return rowsReplaced;
     }
@@ -153,45 +156,27 @@ final class BronzeWindowLoad implements AutoCloseable {
 
     /** Streams one row into the COPY; buffered, so memory stays flat however many rows come. */
     void add(Candle candle, Instant ingestionTs) throws IOException {
-        row.setLength(0);
-        BronzeCopyRows.append(row, candle, ingestionTs);
         HourDigest digest = digests.get(candle.intervalStart().truncatedTo(ChronoUnit.HOURS));
         if (digest == null) {
             throw new IllegalStateException("candle " + candle.intervalStart() + " is outside the load's scope " + scope);
         }
-        int length = encode(row);
-        digest.add(rowBytes, length);
-        copyStream.write(rowBytes, 0, length);
+        rows.encode(candle, ingestionTs);
+        digest.add(rows.bytes(), rows.length());
+        copyStream.write(rows.bytes(), 0, rows.length());
     }
 
-    /** The row into {@link #rowBytes} as UTF-8; returns its length. Rows are ASCII but for odd symbols. */
-    private int encode(CharSequence text) {
-        int length = text.length();
-        if (rowBytes.length < length) {
-            rowBytes = new byte[Math.max(length, rowBytes.length * 2)];
-        }
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x80) {
-                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
-                if (rowBytes.length < utf8.length) {
-                    rowBytes = new byte[utf8.length];
-                }
-                System.arraycopy(utf8, 0, rowBytes, 0, utf8.length);
-                return utf8.length;
-            }
-            rowBytes[i] = (byte) c;
-        }
-        return length;
-    }
-
-    /** Ends the COPY, applies a staged load, records the hours' digests and commits; returns the rows the load holds for the scope. */
-    long commit() throws IOException, SQLException {
+    /**
+     * Ends the COPY, applies a staged load, records the hours' digests and the load in the ledger,
+     * and commits; returns the rows the load holds for the scope.
+     */
+    long commit(LoadLedger ledger, LoadLedger.Entry entry) throws IOException, SQLException {
+        copyStream.write(BronzeCopyRows.TRAILER);
         long copied = copyStream.endCopy();
         if (staged) {
             applyStaged();
         }
         recordDigests();
+        ledger.record(connection, entry, copied);
         connection.commit();
         committed = true;
         return copied;

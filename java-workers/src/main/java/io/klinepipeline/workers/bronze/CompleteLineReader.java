@@ -1,10 +1,10 @@
 package io.klinepipeline.workers.bronze;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the newline-terminated lines of a JSONL stream, one at a time with a fixed buffer, so a
@@ -18,7 +18,10 @@ public final class CompleteLineReader implements Closeable {
 
     private final InputStream in;
     private final byte[] buffer = new byte[64 * 1024];
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    /** The current line's bytes, without its '\n' (and a '\r' before it); grows up to the limit. */
+    private byte[] line = new byte[1024];
+    private int lineLength;
+    private boolean lineTruncated;
     private int position;
     private int limit;
     private long lineNumber;
@@ -33,36 +36,79 @@ public final class CompleteLineReader implements Closeable {
 
     /** The next complete line, or null at the end of the stream. */
     public Line next() throws IOException {
-        line.reset();
-        boolean truncated = false;
+        return nextLine() ? new Line(lineNumber, lineText(), lineTruncated) : null;
+    }
+
+    /**
+     * Moves to the next complete line, false at the end of the stream. The line is then read with
+     * {@link #lineBytes()} and {@link #lineLength()} (no String made: a load's shortcut parses the
+     * bytes) or {@link #lineText()}.
+     */
+    public boolean nextLine() throws IOException {
+        lineLength = 0;
+        lineTruncated = false;
         while (true) {
             if (position == limit) {
                 int n = in.read(buffer);
                 if (n < 0) {
-                    partialTail = line.size() > 0 || truncated;
-                    return null;
+                    partialTail = lineLength > 0 || lineTruncated;
+                    return false;
                 }
                 position = 0;
                 limit = n;
             }
             int newline = indexOfNewline();
             int end = newline < 0 ? limit : newline;
-            int room = MAX_LINE_BYTES - line.size();
+            int room = MAX_LINE_BYTES - lineLength;
             if (end - position > room) {
-                truncated = true;
+                lineTruncated = true;
             }
-            line.write(buffer, position, Math.min(end - position, room));
+            append(Math.min(end - position, room));
             position = newline < 0 ? limit : newline + 1;
             if (newline >= 0) {
                 lineNumber++;
-                return new Line(lineNumber, text(), truncated);
+                if (lineLength > 0 && line[lineLength - 1] == '\r') {
+                    lineLength--;
+                }
+                return true;
             }
         }
+    }
+
+    /** The current line's bytes, valid up to {@link #lineLength()} until the next call of nextLine. */
+    public byte[] lineBytes() {
+        return line;
+    }
+
+    public int lineLength() {
+        return lineLength;
+    }
+
+    public long lineNumber() {
+        return lineNumber;
+    }
+
+    /** Whether the current line was longer than {@link #MAX_LINE_BYTES} and is only its head. */
+    public boolean lineTruncated() {
+        return lineTruncated;
+    }
+
+    /** The current line as text, bytes that are not UTF-8 replaced. */
+    public String lineText() {
+        return new String(line, 0, lineLength, StandardCharsets.UTF_8);
     }
 
     /** Whether the stream ended in bytes after the last '\n' (known once next() returned null). */
     public boolean endedInPartialLine() {
         return partialTail;
+    }
+
+    private void append(int count) {
+        if (lineLength + count > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + count, Math.min(line.length * 2, MAX_LINE_BYTES)));
+        }
+        System.arraycopy(buffer, position, line, lineLength, count);
+        lineLength += count;
     }
 
     private int indexOfNewline() {
@@ -72,11 +118,6 @@ public final class CompleteLineReader implements Closeable {
             }
         }
         return -1;
-    }
-
-    private String text() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -92,6 +93,23 @@ final class DeadLetterFile implements Closeable {
     /** The file, or null when nothing was written. */
     Path writtenPath() {
         return writer == null ? null : path;
+    }
+
+    /**
+     * Flushes the file and forces it to disk, before the load that refused its lines commits: the
+     * ledger then skips a rerun of the window, so no later run would write these lines again.
+     */
+    void force() throws IOException {
+        if (writer == null) {
+            return;
+        }
+        writer.flush();
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            file.force(true);
+        }
+        try (FileChannel folder = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+            folder.force(true);
+        }
     }
 
     @Override

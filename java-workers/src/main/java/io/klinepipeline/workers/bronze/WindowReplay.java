@@ -9,6 +9,7 @@ import io.klinepipeline.workers.window.TimeWindow;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,18 +42,22 @@ final class WindowReplay {
     private final DeadLetterFile deadLetters;
     private final WindowCoverage coverage;
     private final String stream;
+    /** Reads the usual lines of a Binance stream without the general way's String and tree; null for other exchanges. */
+    private final BinanceLineShortcut shortcut;
     private long objects;
     private long lines;
     private long rows;
     private long partialLines;
     private Instant lastReceivedAt;
+    private final List<ObjectIdentity> identities = new ArrayList<>();
 
     /**
      * @param readUntil a file is read up to its first line received after this instant
      * @param stream the stream's identity for log lines
      */
     WindowReplay(String exchange, String symbol, ReplaceScope scope, Instant readUntil, JsonlObjectSource source,
-            RawEventCodec codec, PayloadParser parser, CandleSink sink, DeadLetterFile deadLetters, String stream) {
+            RawEventCodec codec, PayloadParser parser, BinanceLineShortcut shortcut, CandleSink sink, DeadLetterFile deadLetters,
+            String stream) {
         this.exchange = exchange;
         this.symbol = symbol;
         this.window = scope.window();
@@ -64,6 +69,7 @@ final class WindowReplay {
         this.deadLetters = deadLetters;
         this.coverage = new WindowCoverage(scope);
         this.stream = stream;
+        this.shortcut = shortcut;
     }
 
     /** Reads one object of the hour folder {@code folderHour}. */
@@ -72,53 +78,74 @@ final class WindowReplay {
         String location = source.describe(object);
         boolean folderInWindow = folderHour.isBefore(window.end())
                 && folderHour.plus(1, ChronoUnit.HOURS).isAfter(window.start());
-        Instant lastReceived = null;
         log.debug("{}: reading {}", stream, location);
-        try (CompleteLineReader reader = source.openLines(object)) {
-            CompleteLineReader.Line line;
-            while ((line = next(reader, location)) != null) {
-                if (line.truncated()) {
-                    lines++;
-                    refuse(location, line, lastReceived, folderInWindow,
-                            "line longer than " + CompleteLineReader.MAX_LINE_BYTES + " bytes; text cut to that length");
-                    continue;
-                }
-                RawEvent event;
-                try {
-                    event = codec.decode(line.text());
-                } catch (MalformedPayloadException e) {
-                    lines++;
-                    refuse(location, line, lastReceived, folderInWindow, e.getMessage());
-                    continue;
-                }
-                if (event.receivedAt().isAfter(readUntil)) {
-                    // Files hold events in received order: nothing after this line can be for the window.
-                    log.debug("{}: stopped reading {} at line {}, received {}", stream, location, line.number(), event.receivedAt());
-                    return;
-                }
-                lines++;
-                lastReceived = event.receivedAt();
-                lastReceivedAt = lastReceived;
-                accept(location, line, event);
-            }
-            if (reader.endedInPartialLine()) {
-                partialLines++;
-                log.info("{}: ignored the unterminated last line of {} (a file still being written)", stream, location);
-            }
+        HashingInputStream hashing = new HashingInputStream(source.open(object));
+        try (CompleteLineReader reader = new CompleteLineReader(hashing)) {
+            readLines(reader, location, folderInWindow);
+            identities.add(hashing.finish(object));
         }
     }
 
-    private CompleteLineReader.Line next(CompleteLineReader reader, String location) throws IOException {
+    private void readLines(CompleteLineReader reader, String location, boolean folderInWindow) throws IOException {
+        Instant lastReceived = null;
+        while (nextLine(reader, location)) {
+            if (reader.lineTruncated()) {
+                lines++;
+                refuse(location, reader.lineNumber(), reader.lineText(), lastReceived, folderInWindow,
+                        "line longer than " + CompleteLineReader.MAX_LINE_BYTES + " bytes; text cut to that length");
+                continue;
+            }
+            if (shortcut != null && shortcut.read(reader.lineBytes(), reader.lineLength())) {
+                if (shortcut.receivedAt().isAfter(readUntil)) {
+                    stopped(location, reader.lineNumber(), shortcut.receivedAt());
+                    return;
+                }
+                lines++;
+                lastReceived = shortcut.receivedAt();
+                lastReceivedAt = lastReceived;
+                take(shortcut.candle(), lastReceived);
+                continue;
+            }
+            String text = reader.lineText();
+            RawEvent event;
+            try {
+                event = codec.decode(text);
+            } catch (MalformedPayloadException e) {
+                lines++;
+                refuse(location, reader.lineNumber(), text, lastReceived, folderInWindow, e.getMessage());
+                continue;
+            }
+            if (event.receivedAt().isAfter(readUntil)) {
+                stopped(location, reader.lineNumber(), event.receivedAt());
+                return;
+            }
+            lines++;
+            lastReceived = event.receivedAt();
+            lastReceivedAt = lastReceived;
+            accept(location, reader.lineNumber(), text, event);
+        }
+        if (reader.endedInPartialLine()) {
+            partialLines++;
+            log.info("{}: ignored the unterminated last line of {} (a file still being written)", stream, location);
+        }
+    }
+
+    /** Files hold events in received order: nothing after a line received past the read limit can be for the window. */
+    private void stopped(String location, long lineNumber, Instant receivedAt) {
+        log.debug("{}: stopped reading {} at line {}, received {}", stream, location, lineNumber, receivedAt);
+    }
+
+    private boolean nextLine(CompleteLineReader reader, String location) throws IOException {
         try {
-            return reader.next();
+            return reader.nextLine();
         } catch (IOException e) {
             throw new IOException("cannot read " + location + " after line " + lines + ": " + e.getMessage(), e);
         }
     }
 
-    private void accept(String location, CompleteLineReader.Line line, RawEvent event) throws IOException {
+    private void accept(String location, long lineNumber, String text, RawEvent event) throws IOException {
         if (!exchange.equals(event.exchange()) || !symbol.equals(event.symbol())) {
-            refuse(location, line, event.receivedAt(), true, "envelope is for " + event.exchange() + "/" + event.symbol()
+            refuse(location, lineNumber, text, event.receivedAt(), true, "envelope is for " + event.exchange() + "/" + event.symbol()
                     + ", but the file is in the folder of " + exchange + "/" + symbol);
             return;
         }
@@ -126,15 +153,19 @@ final class WindowReplay {
         try {
             candles = parser.parse(event);
         } catch (MalformedPayloadException e) {
-            refuse(location, line, event.receivedAt(), true, e.getMessage());
+            refuse(location, lineNumber, text, event.receivedAt(), true, e.getMessage());
             return;
         }
         for (Candle candle : candles) {
-            if (coverage.contains(candle.intervalStart())) {
-                sink.accept(candle, event.receivedAt());
-                coverage.add(candle);
-                rows++;
-            }
+            take(candle, event.receivedAt());
+        }
+    }
+
+    private void take(Candle candle, Instant receivedAt) throws IOException {
+        if (coverage.contains(candle.intervalStart())) {
+            sink.accept(candle, receivedAt);
+            coverage.add(candle);
+            rows++;
         }
     }
 
@@ -142,16 +173,16 @@ final class WindowReplay {
      * @param receivedAt the line's time, or null when unknown
      * @param inWindowIfUnknown whether to keep an unknown-time line
      */
-    private void refuse(String location, CompleteLineReader.Line line, Instant receivedAt, boolean inWindowIfUnknown,
+    private void refuse(String location, long lineNumber, String text, Instant receivedAt, boolean inWindowIfUnknown,
             String error) throws IOException {
         boolean ours = receivedAt == null
                 ? inWindowIfUnknown
                 : !receivedAt.isBefore(window.start()) && receivedAt.isBefore(window.end());
         if (ours) {
-            deadLetters.add(location, line.number(), error, line.text());
+            deadLetters.add(location, lineNumber, error, text);
         } else {
             log.debug("{}: {} line {} is refused ({}) but belongs to another window's dead letters",
-                    stream, location, line.number(), error);
+                    stream, location, lineNumber, error);
         }
     }
 
@@ -183,6 +214,11 @@ final class WindowReplay {
 
     long partialLines() {
         return partialLines;
+    }
+
+    /** Every object read, as it was when read to its end (for {@link LoadLedger}). */
+    List<ObjectIdentity> identities() {
+        return List.copyOf(identities);
     }
 
     WindowCoverage coverage() {

@@ -82,7 +82,8 @@ class ExtToBronzeLinesJazzerFuzzTest {
         WindowReplay replay;
         try (DeadLetterFile deadLetters = new DeadLetterFile(deadLetterPath)) {
             replay = new WindowReplay(name, symbol, new ReplaceScope(WINDOW, Set.of(HOUR)), READ_UNTIL, new BytesSource(file),
-                    CODEC, exchange.newPayloadParser(symbol), (candle, receivedAt) -> rows.add(candle), deadLetters, "fuzz");
+                    CODEC, exchange.newPayloadParser(symbol), ExtToBronzeJob.shortcutFor(name, symbol), (candle, receivedAt) -> rows.add(candle),
+                    deadLetters, "fuzz");
             replay.read(OBJECT, HOUR);
             replay.finish();
         }
