@@ -90,21 +90,38 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             throw new IllegalArgumentException("a JSONL line must not contain a line break");
         }
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        return appendLine(bytes, bytes.length, receivedAt);
+    }
+
+    /**
+     * {@link #append(String, Instant)} for a line already in UTF-8: the first {@code length} bytes of
+     * {@code line}, ending with its newline and holding no other line break. The bytes are copied
+     * into the batch, so the caller may reuse its buffer.
+     */
+    public int appendLine(byte[] line, int length, Instant receivedAt) throws IOException {
+        if (length < 1 || line[length - 1] != '\n') {
+            throw new IllegalArgumentException("a JSONL line must end with its newline");
+        }
+        for (int i = 0; i < length - 1; i++) {
+            if (line[i] == '\n' || line[i] == '\r') {
+                throw new IllegalArgumentException("a JSONL line must not contain a line break");
+            }
+        }
         if (current == null && !batch.isEmpty()) {
             flush(); // a batch left behind by a failed write goes first, to a file of its own
         }
         if (current != null) {
-            rollBeforeAppend(bytes.length, receivedAt);
+            rollBeforeAppend(length, receivedAt);
         }
-        if (batch.size() + bytes.length > MAX_BATCH_BYTES) {
+        if (batch.size() + length > MAX_BATCH_BYTES) {
             flush();
         }
         if (current == null) {
             current = open(receivedAt);
         }
-        batch.add(bytes, receivedAt);
+        batch.add(line, length, receivedAt);
         forceSchedule.appended(receivedAt);
-        return bytes.length;
+        return length;
     }
 
     /** Writes the batch to the open file with one write; on failure the batch is kept and the file finished. */
@@ -256,12 +273,12 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         int lines;
         Instant firstReceivedAt;
 
-        void add(byte[] line, Instant receivedAt) {
-            if (size + line.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + line.length));
+        void add(byte[] line, int length, Instant receivedAt) {
+            if (size + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
             }
-            System.arraycopy(line, 0, bytes, size, line.length);
-            size += line.length;
+            System.arraycopy(line, 0, bytes, size, length);
+            size += length;
             if (lines++ == 0) {
                 firstReceivedAt = receivedAt;
             }
