@@ -120,11 +120,13 @@ def cpu_by_thread(pid: int) -> dict[str, float]:
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             name = (task / "comm").read_text().strip()
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            # schedstat's first field: nanoseconds on a CPU. Not stat's ticks, which each thread rounds down:
+            # 1,000 recorders that each ran a few milliseconds would show none.
+            on_cpu_ns = int((task / "schedstat").read_text().split()[0])
         except (FileNotFoundError, ProcessLookupError):
             continue  # the thread ended between the listing and the read
-        group = re.sub(r"[-#_ ]?\d+$", "", name) or name
-        groups[group] = groups.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / CLK_TCK
+        group = re.sub(r"([-#_ ]?\d+)+$", "", name) or name
+        groups[group] = groups.get(group, 0.0) + on_cpu_ns / 1e9
     return groups
 
 
