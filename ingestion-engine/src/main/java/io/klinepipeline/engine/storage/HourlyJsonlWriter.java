@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -300,8 +301,9 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         }
     }
 
+    /** Checked for every line: a comparison of two instants, not a Duration made and compared per line. */
     private boolean ageReached(Instant now) {
-        return Duration.between(current.openedAt, now).compareTo(policy.maxAge()) >= 0;
+        return !now.isBefore(current.oldAt);
     }
 
     private OpenFile open(Instant receivedAt) throws IOException {
@@ -391,7 +393,8 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         final AppendOnlyFile file;
         final Path path;
         final Instant hour;
-        final Instant openedAt;
+        /** The first line's received_at plus the policy's maxAge: from then on a line finishes the file first. */
+        final Instant oldAt;
         final Instant openedOnClock;
         long bytes;
 
@@ -399,7 +402,13 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             this.file = file;
             this.path = file.path();
             this.hour = hour;
-            this.openedAt = openedAt;
+            Instant old;
+            try {
+                old = openedAt.plus(policy.maxAge());
+            } catch (ArithmeticException | DateTimeException e) {
+                old = Instant.MAX; // an age no file reaches
+            }
+            this.oldAt = old;
             this.openedOnClock = openedOnClock;
         }
 
