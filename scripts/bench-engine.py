@@ -115,19 +115,27 @@ def cpu_split(pid: int) -> tuple[float, float]:
 
 def cpu_by_thread(pid: int) -> dict[str, float]:
     """CPU-seconds so far per group of the process's threads, by name without its number ("ws-loop-3" and
-    "ws-loop-4" are "ws-loop"; the kernel keeps 15 characters of a name); threads that ended are not counted."""
+    "ws-loop-4" are "ws-loop"; the kernel keeps 15 characters of a name); threads that ended are not counted.
+    The key "(waited for a CPU)" holds the seconds all threads spent runnable but not running: on a shared
+    machine, what a frame's latency can owe to other processes rather than to the client."""
     groups: dict[str, float] = {}
+    waited = 0.0
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             name = (task / "comm").read_text().strip()
             # schedstat's first field: nanoseconds on a CPU. Not stat's ticks, which each thread rounds down:
             # 1,000 recorders that each ran a few milliseconds would show none.
-            on_cpu_ns = int((task / "schedstat").read_text().split()[0])
+            on_cpu_ns, run_delay_ns = (int(x) for x in (task / "schedstat").read_text().split()[:2])
         except (FileNotFoundError, ProcessLookupError):
             continue  # the thread ended between the listing and the read
         group = re.sub(r"([-#_ ]?\d+)+$", "", name) or name
         groups[group] = groups.get(group, 0.0) + on_cpu_ns / 1e9
+        waited += run_delay_ns / 1e9
+    groups[WAITED] = waited
     return groups
+
+
+WAITED = "(waited for a CPU)"
 
 
 def thread_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
@@ -585,8 +593,17 @@ def threads_note(run: Run | None) -> str:
     """The engine's steady-state CPU by thread group, as shares: where the CPU goes."""
     if not run or not run.steady_cpu or not run.steady_threads:
         return ""
-    shares = [f"{name} {cpu / run.steady_cpu:.0%}" for name, cpu in list(run.steady_threads.items())[:5]]
-    return "; engine's CPU by thread: " + ", ".join(shares)
+    shares = [f"{name} {cpu / run.steady_cpu:.0%}" for name, cpu in list(run.steady_threads.items())[:6] if name != WAITED]
+    waited = run.steady_threads.get(WAITED, 0.0)
+    return (f"; engine's CPU by thread: " + ", ".join(shares)
+            + f"; its threads waited {waited:.2f} s for a CPU in the window ({waited / run.steady_cpu:.1f} s per CPU-second used)")
+
+
+def waited_note(*runs: Run | None) -> str:
+    """How long each client's threads were runnable without a CPU, per CPU-second they used: a latency the machine's load adds."""
+    parts = [f"{r.client} {r.steady_threads[WAITED] / r.steady_cpu:.1f}" for r in runs
+             if r and r.steady_cpu and WAITED in r.steady_threads]
+    return "; waited for a CPU, s per CPU-s used: " + ", ".join(parts) if parts else ""
 
 
 def report(size_name: str, runs: list[Run]) -> dict[str, object]:
@@ -618,7 +635,7 @@ def report(size_name: str, runs: list[Run]) -> dict[str, object]:
         rows.append(row(case, "receive -> file p50 (ms)", lo and percentile(lo.latencies_ms, 50),
                         lt and percentile(lt.latencies_ms, 50), False, notes=offered + f"; file polled every {POLL_S * 1000:g} ms"))
         rows.append(row(case, "receive -> file p99 (ms)", p99, lt and percentile(lt.latencies_ms, 99), False, "< 5 ms",
-                        None if p99 is None else p99 < 5, offered + "; cryptofeed's adapter flushes every 10 ms"))
+                        None if p99 is None else p99 < 5, offered + "; cryptofeed's adapter flushes every 10 ms" + waited_note(lo, lt)))
         rows.append(row(case, "peak RSS (MiB)", ours and ours.rss_mib, theirs and theirs.rss_mib, False,
                         notes=f"engine heap used at peak {ours.heap_mib:.0f} MiB ({ours.heap_live_mib or 0:.0f} MiB live after GC), "
                               "default -Xmx (a quarter of RAM)" if ours and ours.heap_mib else ""))
