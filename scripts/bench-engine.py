@@ -22,7 +22,7 @@ captures until every frame the simulator reports sent is on disk, and then:
   it is "written to the file" (page cache, what a reader sees), not fsynced;
 - peak RSS (VmHWM) and, for the engine, peak heap used (GC log, -Xlog:gc) and -Xmx.
 
-The engine runs as `bin/kline-engine` does under `make run` (no JVM flags: the JVM's default heap),
+The engine runs as `bin/kline-engine` does under `make run` (-Xmx256m, the wrapper's default heap),
 plus -Xlog:gc to a file; with --connection-limit-speedup (Binance's 300 connections per 5 minutes
 does not apply to a local simulator) and connect_spacing_ms 1. At full size a last run holds
 1,000 streams with -Xmx256m, the issue's heap goal.
