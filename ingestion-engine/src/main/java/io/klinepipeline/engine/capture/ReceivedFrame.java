@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param sequence the message's number on its connection, from 1: stored, so readers see what went missing
  * @param utf8 for a text frame, its bytes as received (the UTF-8 of {@code text}), which the recorder
  *     writes without turning them into text again; null for the other kinds. Not to be changed.
+ *     A frame made by {@link #utf8} keeps only these (a queue of frames holds each frame once) and
+ *     {@link #text()} decodes them when asked: dead letters, frames that are not ASCII.
  */
 public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String connection, String connectionId, long sequence,
         byte[] utf8) {
@@ -33,9 +35,20 @@ public record ReceivedFrame(String text, Instant receivedAt, Kind kind, String c
         return text(text, text.getBytes(StandardCharsets.UTF_8), receivedAt, connection, connectionId, sequence);
     }
 
-    /** A text frame whose bytes are already at hand: {@code utf8} must be the UTF-8 of {@code text}, and is kept, not copied. */
-    public static ReceivedFrame text(String text, byte[] utf8, Instant receivedAt, String connection, String connectionId, long sequence) {
+    /** A text frame as received: {@code utf8} must be valid UTF-8, and is kept, not copied. */
+    public static ReceivedFrame utf8(byte[] utf8, Instant receivedAt, String connection, String connectionId, long sequence) {
+        return new ReceivedFrame(null, receivedAt, Kind.TEXT, connection, connectionId, sequence, utf8);
+    }
+
+    private static ReceivedFrame text(String text, byte[] utf8, Instant receivedAt, String connection, String connectionId,
+            long sequence) {
         return new ReceivedFrame(text, receivedAt, Kind.TEXT, connection, connectionId, sequence, utf8);
+    }
+
+    /** The frame's text (for binary and invalid frames, base64 of their bytes). */
+    @Override
+    public String text() {
+        return text != null ? text : new String(utf8, StandardCharsets.UTF_8);
     }
 
     public static ReceivedFrame binaryAsBase64(String base64, Instant receivedAt, String connection, String connectionId, long sequence) {

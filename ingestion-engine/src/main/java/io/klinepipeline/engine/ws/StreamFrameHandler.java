@@ -173,7 +173,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             target.counters().pongReceived();
             return;
         }
-        ReceivedFrame frame = ReceivedFrame.text(text, utf8, receivedAt, connection.label(), connection.id(), connection.nextSequence());
+        ReceivedFrame frame = ReceivedFrame.utf8(utf8, receivedAt, connection.label(), connection.id(), connection.nextSequence());
         switch (kind.kind()) {
             case DATA -> record(frame, ctx, true);
             case HEARTBEAT -> {

@@ -98,7 +98,8 @@ class LineEncoderTest {
 
     private static Outcome encoder(LineEncoder encoder, String frame, Instant receivedAt, String connection, long sequence) {
         try {
-            encoder.encode(ReceivedFrame.text(frame, receivedAt, "test", connection, sequence));
+            // As the engine makes it: the bytes only, the text decoded from them when the codec's path needs it.
+            encoder.encode(ReceivedFrame.utf8(frame.getBytes(StandardCharsets.UTF_8), receivedAt, "test", connection, sequence));
             return Outcome.line(new String(encoder.bytes(), 0, encoder.length(), StandardCharsets.UTF_8));
         } catch (MalformedPayloadException e) {
             return Outcome.refused(e.getMessage());
