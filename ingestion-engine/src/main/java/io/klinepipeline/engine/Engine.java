@@ -55,8 +55,12 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +89,20 @@ public final class Engine implements AutoCloseable {
     private final List<StreamCounters> counters = new ArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    /**
+     * Where the recorders' due fsyncs run, off their own threads, so lines keep reaching the file
+     * while the disk commits: at most one per stream at a time; an idle thread ends after a minute.
+     */
+    private final ExecutorService fileForces = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger made = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "file-force-" + made.incrementAndGet());
+            thread.setDaemon(true); // a force is awaited by its writer before the file closes; none outlives close()
+            return thread;
+        }
+    });
     private LocalDirLock lock;
     private EventLoopGroup loops;
     private AddressResolverGroup<?> dns;
@@ -196,7 +214,7 @@ public final class Engine implements AutoCloseable {
                 file -> {
                     streamCounters.fileFinished();
                     finished.fileFinished(file);
-                });
+                }, fileForces);
         DeadLetterWriter deadLetters = new DeadLetterWriter(stream, protocol.channel(), storage.deadLetterDir(),
                 engine.flushInterval(), writerId, clock);
         FrameRecorder recorder = new FrameRecorder(stream, protocol.channel(), queue, new RawEventCodec(), writer, deadLetters,
@@ -279,6 +297,7 @@ public final class Engine implements AutoCloseable {
             for (FrameRecorder recorder : recorders) {
                 recorder.awaitStopped();
             }
+            fileForces.shutdown(); // every writer has closed, and awaited its force first
             if (uploads != null) {
                 uploads.stop(options.uploadShutdownGrace());
             }

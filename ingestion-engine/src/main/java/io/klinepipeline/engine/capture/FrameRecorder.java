@@ -7,6 +7,7 @@ import io.klinepipeline.engine.storage.HourlyJsonlWriter;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.jsonl.RawEventCodec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,7 @@ import org.slf4j.MDC;
 
 /**
  * One stream's disk thread: takes what is queued on the {@link FrameQueue} (everything, up to a
- * batch), turns each frame into a JSONL line, or dead-letters it when it is not JSON, and writes
+ * batch), turns each frame into a JSONL line (from its bytes, see {@link LineEncoder}), or dead-letters it when it is not JSON, and writes
  * the batch with one write (group commit). A frame therefore waits in memory only while the batch
  * before it is written, and a kill of the process loses only frames still queued. Between batches
  * it lets the writers force their open files (JSONL and dead letters) when a line's flush interval
@@ -36,10 +37,10 @@ public final class FrameRecorder {
     private final StreamId stream;
     private final String channelName;
     private final FrameQueue queue;
-    private final RawEventCodec codec;
     private final HourlyJsonlWriter writer;
     private final DeadLetterWriter deadLetters;
     private final StreamCounters counters;
+    private final LineEncoder lines;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -48,10 +49,10 @@ public final class FrameRecorder {
         this.stream = stream;
         this.channelName = channelName;
         this.queue = queue;
-        this.codec = codec;
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.counters = counters;
+        this.lines = new LineEncoder(codec, stream.exchangeName(), stream.symbol(), channelName);
         this.thread = new Thread(this::run, "recorder-" + stream.exchangeName() + "-" + stream.symbol());
         // Only a bug can get here (run() catches everything else), but it must not pass unnoticed.
         thread.setUncaughtExceptionHandler((t, e) -> log.error("[{}] recorder thread {} died: this stream is no longer "
@@ -173,10 +174,8 @@ public final class FrameRecorder {
             }
             case TEXT -> { }
         }
-        String line;
         try {
-            line = codec.encode(stream.exchangeName(), stream.symbol(), channelName, frame.receivedAt(), frame.connectionId(),
-                    frame.sequence(), frame.text());
+            lines.encode(frame);
         } catch (MalformedPayloadException e) {
             deadLetter(frame, "text", e.getMessage());
             return;
@@ -184,13 +183,13 @@ public final class FrameRecorder {
         Duration pause = FIRST_RETRY;
         while (true) {
             try {
-                int bytes = writer.append(line, frame.receivedAt()); // taken into the batch, or not at all
+                int bytes = writer.appendLine(lines.bytes(), lines.length(), frame.receivedAt()); // taken into the batch, or not at all
                 counters.lineWritten(bytes);
                 return;
             } catch (IOException e) {
                 if (!running) {
                     log.error("[{}] shutting down and cannot write; event received at {} is lost: {}", stream,
-                            frame.receivedAt(), line, e);
+                            frame.receivedAt(), new String(lines.bytes(), 0, lines.length() - 1, StandardCharsets.UTF_8), e);
                     return;
                 }
                 log.error("[{}] cannot write, retrying in {} ms ({} frames queued)", stream, pause.toMillis(),

@@ -14,8 +14,10 @@ import java.util.Optional;
 final class ForceSchedule {
     private final Duration forceAfter;
     private final Clock clock;
-    /** received_at of the oldest line appended since the last force; null when every line is forced. */
+    /** received_at of the oldest line appended since the last force started; null when none. */
     private Instant oldestUnforced;
+    /** received_at of the oldest line the running force covers; null when no force runs. */
+    private Instant oldestForcing;
 
     ForceSchedule(Duration flushInterval, Clock clock) {
         if (flushInterval.isNegative() || flushInterval.isZero()) {
@@ -35,6 +37,28 @@ final class ForceSchedule {
     /** Every line appended so far is forced. */
     void forced() {
         oldestUnforced = null;
+        oldestForcing = null;
+    }
+
+    /** A force started: it covers every line appended so far. */
+    void forceStarted() {
+        if (oldestForcing == null) {
+            oldestForcing = oldestUnforced;
+        }
+        oldestUnforced = null;
+    }
+
+    /** The running force succeeded: its lines are durable. */
+    void forceSucceeded() {
+        oldestForcing = null;
+    }
+
+    /** The running force failed: its lines are unforced again, and due as soon as they were before. */
+    void forceFailed() {
+        if (oldestForcing != null && (oldestUnforced == null || oldestForcing.isBefore(oldestUnforced))) {
+            oldestUnforced = oldestForcing;
+        }
+        oldestForcing = null;
     }
 
     boolean due() {

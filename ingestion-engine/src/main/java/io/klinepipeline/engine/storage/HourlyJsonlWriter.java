@@ -4,17 +4,22 @@ import io.klinepipeline.config.EngineConfig;
 import io.klinepipeline.engine.StreamId;
 import io.klinepipeline.jsonl.BronzeLayout;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * the batch with one write (a syscall per batch, not per frame), and {@link #syncIfDue()} forces the
  * file to stable storage once its oldest unforced line is half a flush interval old, so every line
  * is durable within {@code flushInterval} of its receipt while an fsync runs at most twice per
- * interval. A batch always ends on a newline and a failed write is cut back to the last whole
+ * interval. The force runs on the {@code forceRunner} executor, not the caller's thread: an fsync takes
+ * tens of milliseconds on a busy disk, and lines written meanwhile would wait for it (they were the
+ * engine's receive-to-file p99). At most one force per writer is in flight; the next
+ * {@link #syncIfDue()} after it ended rethrows its failure, and its lines count as unforced again. A batch always ends on a newline and a failed write is cut back to the last whole
  * batch, so a reader of an open file sees only whole lines (plus, at worst, the start of a batch
  * being written). A new file's folder entries are fsynced with its first force, so a file that
  * has durable bytes also has a durable name.
@@ -45,6 +53,8 @@ public final class HourlyJsonlWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HourlyJsonlWriter.class);
     /** A batch this large is written at once: bounds the memory of a burst and the bytes a kill can take. */
     static final int MAX_BATCH_BYTES = 1 << 20;
+    /** How often a writer with a force running looks for its outcome. */
+    static final Duration FORCE_POLL = Duration.ofMillis(20);
 
     private final StreamId stream;
     private final Path localDir;
@@ -54,19 +64,32 @@ public final class HourlyJsonlWriter implements AutoCloseable {
     private final FinishedFileListener listener;
     private final ForceSchedule forceSchedule;
     private final Batch batch = new Batch();
+    private final Executor forceRunner;
+    /** The force running on {@link #forceRunner}, if any; only this writer's thread reads or replaces it. */
+    private CompletableFuture<Void> forcing;
     private OpenFile current;
     private long filesOpened;
     private volatile long forces; // read by tests from other threads
 
-    /** With the default flush interval. */
+    /** With the default flush interval; forces run on the caller's thread. */
     public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, String writerId, Clock clock,
             FinishedFileListener listener) {
         this(stream, localDir, policy, EngineConfig.defaults().flushInterval(), writerId, clock, listener);
     }
 
-    /** @param flushInterval a line is forced to stable storage at most this long after it was received */
+    /** Forces run on the caller's thread. */
     public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, Duration flushInterval, String writerId,
             Clock clock, FinishedFileListener listener) {
+        this(stream, localDir, policy, flushInterval, writerId, clock, listener, Runnable::run);
+    }
+
+    /**
+     * @param flushInterval a line is forced to stable storage at most this long after it was received
+     * @param forceRunner where the due forces of the open file run (a finished file is forced by the caller)
+     */
+    public HourlyJsonlWriter(StreamId stream, Path localDir, RollPolicy policy, Duration flushInterval, String writerId,
+            Clock clock, FinishedFileListener listener, Executor forceRunner) {
+        this.forceRunner = forceRunner;
         this.forceSchedule = new ForceSchedule(flushInterval, clock);
         this.stream = stream;
         this.localDir = localDir;
@@ -90,21 +113,38 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             throw new IllegalArgumentException("a JSONL line must not contain a line break");
         }
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        return appendLine(bytes, bytes.length, receivedAt);
+    }
+
+    /**
+     * {@link #append(String, Instant)} for a line already in UTF-8: the first {@code length} bytes of
+     * {@code line}, ending with its newline and holding no other line break. The bytes are copied
+     * into the batch, so the caller may reuse its buffer.
+     */
+    public int appendLine(byte[] line, int length, Instant receivedAt) throws IOException {
+        if (length < 1 || line[length - 1] != '\n') {
+            throw new IllegalArgumentException("a JSONL line must end with its newline");
+        }
+        for (int i = 0; i < length - 1; i++) {
+            if (line[i] == '\n' || line[i] == '\r') {
+                throw new IllegalArgumentException("a JSONL line must not contain a line break");
+            }
+        }
         if (current == null && !batch.isEmpty()) {
             flush(); // a batch left behind by a failed write goes first, to a file of its own
         }
         if (current != null) {
-            rollBeforeAppend(bytes.length, receivedAt);
+            rollBeforeAppend(length, receivedAt);
         }
-        if (batch.size() + bytes.length > MAX_BATCH_BYTES) {
+        if (batch.size() + length > MAX_BATCH_BYTES) {
             flush();
         }
         if (current == null) {
             current = open(receivedAt);
         }
-        batch.add(bytes, receivedAt);
+        batch.add(line, length, receivedAt);
         forceSchedule.appended(receivedAt);
-        return bytes.length;
+        return length;
     }
 
     /** Writes the batch to the open file with one write; on failure the batch is kept and the file finished. */
@@ -119,25 +159,86 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         batch.clear();
     }
 
-    /** Writes the batch and forces the open file once its oldest unforced line is half a flush interval old. */
+    /**
+     * Writes the batch and starts a force of the open file once its oldest unforced line is half a
+     * flush interval old (unless a force is still running). Throws the failure of a force that has
+     * ended since the last call; its lines are then due again, so the next call starts a new force.
+     */
     public void syncIfDue() throws IOException {
-        if (forceSchedule.due()) {
-            sync();
+        collectForce();
+        if (forcing == null && forceSchedule.due()) {
+            flush();
+            if (current == null) {
+                forceSchedule.forced();
+                return;
+            }
+            OpenFile file = current;
+            forceSchedule.forceStarted();
+            forcing = CompletableFuture.runAsync(() -> {
+                try {
+                    file.force();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, forceRunner);
+            collectForce(); // done already when forces run on this thread
         }
     }
 
-    /** How long until {@link #syncIfDue()} has work; empty when every line is already forced. */
+    /** How long until {@link #syncIfDue()} has work: a due force, or (soon) the outcome of a running one; empty when none. */
     public Optional<Duration> timeUntilSyncDue() {
-        return forceSchedule.timeUntilDue();
+        Optional<Duration> due = forceSchedule.timeUntilDue();
+        if (forcing == null) {
+            return due;
+        }
+        // A failed force must be retried within the flush interval: look again soon, not at the next tick.
+        return Optional.of(due.filter(d -> d.compareTo(FORCE_POLL) < 0).orElse(FORCE_POLL));
     }
 
-    /** Writes the batch and forces the open file to stable storage now. */
+    /** Writes the batch and forces the open file to stable storage now, on this thread. */
     public void sync() throws IOException {
+        awaitForce();
         flush();
         if (current != null) {
             current.force();
         }
         forceSchedule.forced();
+    }
+
+    /** The outcome of a force that ended: its lines are forced, or (it failed) unforced again and the failure thrown. */
+    private void collectForce() throws IOException {
+        if (forcing == null || !forcing.isDone()) {
+            return;
+        }
+        CompletableFuture<Void> ended = forcing;
+        forcing = null;
+        try {
+            ended.join();
+            forceSchedule.forceSucceeded();
+        } catch (CompletionException e) {
+            forceSchedule.forceFailed();
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        }
+    }
+
+    /** Waits for a running force to end, whatever its outcome (the caller forces or abandons the file next). */
+    private void awaitForce() {
+        if (forcing == null) {
+            return;
+        }
+        try {
+            forcing.join();
+            forceSchedule.forceSucceeded();
+        } catch (CompletionException e) {
+            forceSchedule.forceFailed();
+            log.warn("[{}] a background force of {} failed; the file is forced again now", stream,
+                    current == null ? "the file" : current.path, e.getCause());
+        }
+        forcing = null;
     }
 
     /**
@@ -200,8 +301,9 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         }
     }
 
+    /** Checked for every line: a comparison of two instants, not a Duration made and compared per line. */
     private boolean ageReached(Instant now) {
-        return Duration.between(current.openedAt, now).compareTo(policy.maxAge()) >= 0;
+        return !now.isBefore(current.oldAt);
     }
 
     private OpenFile open(Instant receivedAt) throws IOException {
@@ -219,6 +321,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
      * stays for a new file and the exception goes to the caller.
      */
     private void finish(String reason) throws IOException {
+        awaitForce(); // never close a file while another thread forces it
         flush();
         OpenFile file = current;
         if (file == null) {
@@ -256,12 +359,12 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         int lines;
         Instant firstReceivedAt;
 
-        void add(byte[] line, Instant receivedAt) {
-            if (size + line.length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + line.length));
+        void add(byte[] line, int length, Instant receivedAt) {
+            if (size + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
             }
-            System.arraycopy(line, 0, bytes, size, line.length);
-            size += line.length;
+            System.arraycopy(line, 0, bytes, size, length);
+            size += length;
             if (lines++ == 0) {
                 firstReceivedAt = receivedAt;
             }
@@ -290,7 +393,8 @@ public final class HourlyJsonlWriter implements AutoCloseable {
         final AppendOnlyFile file;
         final Path path;
         final Instant hour;
-        final Instant openedAt;
+        /** The first line's received_at plus the policy's maxAge: from then on a line finishes the file first. */
+        final Instant oldAt;
         final Instant openedOnClock;
         long bytes;
 
@@ -298,7 +402,13 @@ public final class HourlyJsonlWriter implements AutoCloseable {
             this.file = file;
             this.path = file.path();
             this.hour = hour;
-            this.openedAt = openedAt;
+            Instant old;
+            try {
+                old = openedAt.plus(policy.maxAge());
+            } catch (ArithmeticException | DateTimeException e) {
+                old = Instant.MAX; // an age no file reaches
+            }
+            this.oldAt = old;
             this.openedOnClock = openedOnClock;
         }
 
@@ -319,6 +429,7 @@ public final class HourlyJsonlWriter implements AutoCloseable {
 
         /** Cuts a torn batch off so the file ends on a newline again, then finishes the file. */
         private void abandonAfterFailedWrite(IOException cause) {
+            awaitForce();
             current = null;
             try {
                 file.truncate(bytes);

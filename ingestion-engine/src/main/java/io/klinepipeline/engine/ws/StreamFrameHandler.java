@@ -147,7 +147,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
                         connection.id(), connection.nextSequence()), ctx, true);
                 return;
             }
-            onText(ctx, decoded, receivedAt);
+            onText(ctx, decoded, bytes, receivedAt);
         } else if (frame instanceof BinaryWebSocketFrame binary) {
             String base64 = Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(binary.content()));
             record(ReceivedFrame.binaryAsBase64(base64, now(), connection.label(), connection.id(), connection.nextSequence()), ctx,
@@ -166,7 +166,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     }
 
     /** What the exchange's text frame is decides whether it is stored, whether it proves the stream alive, and what follows. */
-    private void onText(ChannelHandlerContext ctx, String text, Instant receivedAt) {
+    private void onText(ChannelHandlerContext ctx, String text, byte[] utf8, Instant receivedAt) {
         StreamProtocol protocol = target.protocol();
         FrameClass kind = protocol.classify(text);
         if (kind.kind() == FrameKind.PONG) {
@@ -174,7 +174,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
             target.counters().pongReceived();
             return;
         }
-        ReceivedFrame frame = ReceivedFrame.text(text, receivedAt, connection.label(), connection.id(), connection.nextSequence());
+        ReceivedFrame frame = ReceivedFrame.utf8(utf8, receivedAt, connection.label(), connection.id(), connection.nextSequence());
         switch (kind.kind()) {
             case DATA -> record(frame, ctx, true);
             case HEARTBEAT -> {

@@ -1,6 +1,7 @@
 package io.klinepipeline.engine.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.klinepipeline.engine.StreamId;
 import io.klinepipeline.engine.testing.BronzeFiles;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -214,6 +216,63 @@ class HourlyJsonlWriterTest {
         writer.syncIfDue();
         assertThat(writer.forces()).isEqualTo(6);
         writer.close();
+    }
+
+    /**
+     * An fsync takes tens of milliseconds on a busy disk: lines keep reaching the file while the
+     * force runs elsewhere, one force runs at a time, and the lines that came during it are forced
+     * by the next one on their own schedule.
+     */
+    @Test
+    void linesReachTheFileWhileAForceRunsOnAnotherThread() throws Exception {
+        Instant start = Instant.parse("2026-11-24T10:10:00Z");
+        clock.set(start);
+        CountDownLatch diskBusy = new CountDownLatch(1);
+        List<Thread> forceThreads = new CopyOnWriteArrayList<>();
+        HourlyJsonlWriter writer = new HourlyJsonlWriter(STREAM, dir, new RollPolicy(1 << 20, Duration.ofHours(1)),
+                Duration.ofMillis(1000), "w1test", clock, finished::add, task -> {
+                    Thread thread = new Thread(() -> {
+                        try {
+                            diskBusy.await(); // the first force hangs until the test lets it go
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        task.run();
+                    });
+                    forceThreads.add(thread);
+                    thread.start();
+                });
+        writer.append(line(start, 0), start);
+        clock.set(start.plusMillis(500));
+        assertTimeoutPreemptively(Duration.ofSeconds(30), writer::syncIfDue, "a due force must not wait for the disk");
+        assertThat(forceThreads).hasSize(1);
+        Path file = writer.currentFile().orElseThrow();
+        assertThat(Files.readAllLines(file)).as("written before the force").hasSize(1);
+
+        for (int i = 1; i <= 3; i++) {
+            Instant at = start.plusMillis(500 + 100L * i);
+            clock.set(at);
+            writer.append(line(at, i), at);
+            writer.flush();
+            assertTimeoutPreemptively(Duration.ofSeconds(30), writer::syncIfDue);
+        }
+        assertThat(Files.readAllLines(file)).as("lines written while the force runs").hasSize(4);
+        assertThat(forceThreads).as("one force at a time").hasSize(1);
+        assertThat(writer.forces()).isZero();
+        assertThat(writer.timeUntilSyncDue()).as("a running force is looked at again soon").hasValue(HourlyJsonlWriter.FORCE_POLL);
+
+        diskBusy.countDown();
+        forceThreads.get(0).join(30_000);
+        assertThat(writer.forces()).isEqualTo(1);
+        writer.syncIfDue(); // collects the force; the line of 0.6 s is due at 1.1 s
+        assertThat(forceThreads).hasSize(1);
+        assertThat(writer.timeUntilSyncDue()).hasValue(Duration.ofMillis(300));
+        clock.set(start.plusMillis(1_100));
+        writer.syncIfDue();
+        assertThat(forceThreads).hasSize(2);
+        writer.close(); // waits for the second force before it forces and closes the file
+        assertThat(writer.forces()).isEqualTo(3);
+        assertThat(Files.readAllLines(finished.get(0))).hasSize(4);
     }
 
     @Test
