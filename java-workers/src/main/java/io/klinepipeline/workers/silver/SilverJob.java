@@ -176,13 +176,14 @@ public final class SilverJob {
     private record Merged(WindowFindings findings, long inserted, long updated) {}
 
     /**
-     * One REPEATABLE READ transaction, so that the merge, the missing minutes and the checks all
-     * read one snapshot, the one the marks keep: pairs whose mark stands are reported from it; the
-     * others are merged in one statement, checked, and marked when their window is wholly due.
+     * One transaction: pairs whose mark stands are reported from it; the others are merged in one
+     * statement, checked, and marked when their window is wholly due. Each statement reads bronze
+     * as committed when it starts (READ COMMITTED, as the run lock's ordering assumes); the marks
+     * keep a snapshot taken just before the merge, which saw no more than any later statement, so
+     * whatever a statement of this run may have missed is not visible in it and the next run merges.
      */
     private Map<CanonicalPair, Merged> merge(Connection connection, Map<CanonicalPair, List<Listing>> locked, TimeWindow window,
             Instant dueBy) throws SQLException {
-        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         connection.setAutoCommit(false);
         try {
             try (Statement statement = connection.createStatement()) {
@@ -202,6 +203,7 @@ public final class SilverJob {
             Map<CanonicalPair, WindowFindings> standing = wholeWindowDue
                     ? SilverMarks.standing(connection, lookups.values(), window) : Map.of();
             List<CanonicalPair> stale = locked.keySet().stream().filter(p -> !standing.containsKey(p)).toList();
+            String snapshot = SilverMarks.snapshot(connection);
             Map<CanonicalPair, SilverMerge.Counts> counts = SilverMerge.merge(connection,
                     stale.stream().flatMap(p -> lookups.get(p).sources().stream()).toList(), window);
             SilverMarks.dropOverlapping(connection, stale.stream().filter(p -> counts.get(p).changedSilver()).toList(), window);
@@ -217,7 +219,7 @@ public final class SilverJob {
                 Map<String, Offending<Instant>> missing = MissingMinutes.byExchange(Database.dsl(connection), listings, window, dueBy);
                 found = SilverCheckQueries.findings(connection, pair, listings, window, config.checks(), count.candidates(), missing);
                 if (wholeWindowDue) {
-                    SilverMarks.record(connection, pair, window, lookups.get(pair).signature(), found);
+                    SilverMarks.record(connection, pair, window, lookups.get(pair).signature(), snapshot, found);
                 }
                 merged.put(pair, new Merged(found, count.inserted(), count.updated()));
             }
@@ -228,7 +230,6 @@ public final class SilverJob {
             throw e;
         } finally {
             connection.setAutoCommit(true);
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
     }
 

@@ -19,8 +19,7 @@ import java.util.Map;
  * bronze row or empty-minute record of the pair's listings in the window written by a transaction
  * the snapshot did not see, no final bronze row of theirs deleted or updated since (the rewrites
  * the V5 triggers note by hour), no untracked write (silver written outside the merge, bronze
- * truncated), and the same signature (listings, precedence, rule, bounds). Must run in the merge's
- * REPEATABLE READ transaction, whose snapshot becomes the new marks'.
+ * truncated), and the same signature (listings, precedence, rule, bounds).
  */
 final class SilverMarks {
     /** The oldest transaction a mark of these pairs and window may not have seen; null when there is no mark. */
@@ -64,7 +63,7 @@ final class SilverMarks {
 
     private static final String RECORD = """
             INSERT INTO silver.merge_marks AS m (symbol, window_start, window_end, signature, merged_snapshot, report)
-            VALUES (?, ?, ?, ?, pg_current_snapshot(), ?::jsonb)
+            VALUES (?, ?, ?, ?, ?::pg_snapshot, ?::jsonb)
             ON CONFLICT (symbol, window_start, window_end) DO UPDATE
                SET signature = EXCLUDED.signature, merged_snapshot = EXCLUDED.merged_snapshot,
                    merged_at = EXCLUDED.merged_at, report = EXCLUDED.report
@@ -131,15 +130,25 @@ final class SilverMarks {
         }
     }
 
-    /** Marks the pair's window as merged with this transaction's snapshot. */
-    static void record(Connection connection, CanonicalPair pair, TimeWindow window, String signature, WindowFindings findings)
-            throws SQLException {
+    /** The snapshot a statement starting now reads with: what a merge that starts after this has seen at least. */
+    static String snapshot(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_current_snapshot()::text");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Marks the pair's window as merged with everything visible in {@code snapshot} ({@link #snapshot}, taken before the merge). */
+    static void record(Connection connection, CanonicalPair pair, TimeWindow window, String signature, String snapshot,
+            WindowFindings findings) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(RECORD)) {
             statement.setString(1, pair.toString());
             statement.setObject(2, utc(window.start()));
             statement.setObject(3, utc(window.end()));
             statement.setString(4, signature);
-            statement.setString(5, findings.toJson());
+            statement.setString(5, snapshot);
+            statement.setString(6, findings.toJson());
             statement.executeUpdate();
         }
     }
