@@ -127,7 +127,8 @@ def run(size_name: str, raw_dir: Path) -> Result:
         between = psql_value(url, "SELECT now()")
         ours.append(launch(workers.command(config, "silver", "--all-symbols", *window), env=env))
         # Pairs the second launch reported from the first's merge marks (a re-merge would have renewed its mark).
-        marked = int(psql_value(url, f"SELECT count(*) FROM silver.merge_marks WHERE merged_at < '{between}'"))
+        marked = int(psql_value(url, f"SELECT count(*) FROM silver.merge_marks WHERE merged_at < '{between}'"
+                                     f" AND window_start = '{window[1]}' AND window_end = '{window[3]}'"))
         baseline = [launch(test_tool_command("io.klinepipeline.workers.silver.PerRowUpsertMerge", "public.silver_clone", *window[1::2]),
                            env=env) for _ in range(2)]
         inserted = [sum(int(b.get("inserted", 0)) for b in worker_metadata(run.stdout).values()) for run in ours]

@@ -14,7 +14,8 @@
 
 ALTER TABLE bronze.bronze_ohclv_native ADD COLUMN written_by xid8;
 ALTER TABLE bronze.bronze_ohclv_native ALTER COLUMN written_by SET DEFAULT pg_current_xact_id();
-CREATE INDEX bronze_ohclv_native_written_by ON bronze.bronze_ohclv_native (written_by);
+-- Partial: the rows before this version are never looked up by it, and are not indexed (or sorted) here.
+CREATE INDEX bronze_ohclv_native_written_by ON bronze.bronze_ohclv_native (written_by) WHERE written_by IS NOT NULL;
 
 -- Minutes bronze-rest found empty count for silver's missing-minutes check, so they are tracked alike.
 ALTER TABLE bronze.rest_checked_minutes ADD COLUMN written_by xid8;
