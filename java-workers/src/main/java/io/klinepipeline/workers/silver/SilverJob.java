@@ -224,12 +224,12 @@ public final class SilverJob {
                 merged.put(pair, new Merged(found, count.inserted(), count.updated()));
             }
             connection.commit();
+            connection.setAutoCommit(true);
             return merged;
         } catch (SQLException | RuntimeException e) {
+            // Not reset in a finally: on a connection that is gone that would throw in place of the cause.
             Database.rollbackAfter(connection, e);
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
     }
 
