@@ -1,8 +1,19 @@
 """Row 3, REST backfill: a gap of one day per venue (nothing in bronze) filled by `kline-worker
 bronze-rest` from the exchange simulator's REST endpoints, one launch per venue. Requests made vs
-the fewest the venue's page size allows (ceil(minutes / page)), and the time the worker spent
-waiting (its rate-limit pauses and retries) vs the floor the venue's documented limit sets for
-the requests it made."""
+the fewest the venue's documented API allows for that gap, and the time the worker spent waiting
+(its rate-limit pauses and retries) vs the floor the venue's documented limits set for those
+fewest requests.
+
+The fewest requests, per venue: ceil(minutes / page) where one endpoint serves every minute
+(Binance, Bybit 1,000; Coinbase 350). OKX serves its last 1,440 minutes from /candles, 300 a page,
+and older ones from /history-candles, 100 a page: requests from the oldest minute, each as large as
+its first minute's age allows. Kraken's OHLC serves only its last 720 minutes, in one request;
+older minutes exist only as trades, 1,000 a page, read until a trade past the gap's end proves the
+last minute complete: ceil((trades + 1) / 1000) pages, the trades counted from the simulator's true
+candles over the minutes the worker found beyond the OHLC (metadata beyond_history).
+
+The floor of waiting is even spacing at the documented rate between consecutive requests under one
+limit, and none between requests under different limits (OKX's two endpoints)."""
 
 from __future__ import annotations
 
@@ -10,7 +21,9 @@ import datetime as dt
 import math
 import socket
 import subprocess
+import json
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,17 +42,79 @@ class Venue:
     page: int  # candles per request, the venue's maximum (README's table of the five exchanges)
     min_interval: float  # seconds between requests the venue's documented public limit allows
     limit: str
+    pace_note: str = ""
 
 
 # The limits as each exchange documents them (and kline-core's RestKlineApi classes cite):
 VENUES = (
-    Venue("binance", "BTCUSDT", 1000, 60 / (6000 / 2), "6,000 weight/min, klines weight 2"),
+    Venue("binance", "BTCUSDT", 1000, 60 / (6000 / 2), "6,000 weight/min, klines weight 2",
+          "; Binance's limit is a weight budget per minute, so the worker waits only once past 80% of it (X-MBX-USED-WEIGHT-1M)"),
     Venue("coinbase", "BTC-USD", 350, 0.1, "10 public requests/s"),
-    Venue("kraken", "BTC/USD", 720, 1.0, "about 1 public request/s"),
+    Venue("kraken", "BTC/USD", 720, 1.0, "1 public request/s"),
     Venue("bybit", "BTCUSDT", 1000, 5 / 600, "600 requests/5 s"),
-    # OKX: a gap reaching past its last 1,440 minutes is paged from history-candles, 20 requests/2 s.
-    Venue("okx", "BTC-USDT", 300, 2 / 20, "20 requests/2 s (history-candles)"),
+    # /candles; older minutes from /history-candles, below.
+    Venue("okx", "BTC-USDT", 300, 2 / 40, "40 requests/2 s (candles), 20/2 s (history-candles), each its own"),
 )
+OKX_RECENT_MINUTES = 1440  # /candles: "the latest 1,440 data entries", the open minute among them
+OKX_HISTORY_PAGE, OKX_HISTORY_INTERVAL = 100, 2 / 20
+KRAKEN_TRADES_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Fewest:
+    """The fewest requests the venue's documented API allows for the gap, and the waiting they need."""
+    requests: int
+    floor_seconds: float
+    how: str  # the baseline's name
+    floor_how: str
+
+
+def fewest(venue: Venue, start: dt.datetime, minutes: int, open_minute: dt.datetime, beyond: int, trades: int) -> Fewest:
+    if venue.name == "okx":
+        reach = open_minute - dt.timedelta(minutes=OKX_RECENT_MINUTES - 1)
+        history = recent = 0
+        minute, end = start, start + dt.timedelta(minutes=minutes)
+        while minute < end:  # from the oldest minute, each request as large as its first minute allows
+            old = minute < reach
+            history, recent = history + old, recent + (not old)
+            minute += dt.timedelta(minutes=OKX_HISTORY_PAGE if old else venue.page)
+        floor = max(0, history - 1) * OKX_HISTORY_INTERVAL + max(0, recent - 1) * venue.min_interval
+        return Fewest(history + recent, floor, f"{history} history-candles x {OKX_HISTORY_PAGE} + {recent} candles x {venue.page}",
+                      f"{max(0, history - 1)} x {OKX_HISTORY_INTERVAL:.3g} s + {max(0, recent - 1)} x {venue.min_interval:.3g} s")
+    if venue.name == "kraken":
+        pages = math.ceil((trades + 1) / KRAKEN_TRADES_PAGE) if beyond else 0
+        ohlc = math.ceil((minutes - beyond) / venue.page)
+        n = pages + ohlc
+        return Fewest(n, (n - 1) * venue.min_interval,
+                      f"{ohlc} OHLC + ceil(({trades} trades + 1) / {KRAKEN_TRADES_PAGE}) Trades pages for {beyond} older minutes",
+                      f"{n - 1} gaps x {venue.min_interval:.3g} s")
+    n = math.ceil(minutes / venue.page)
+    return Fewest(n, (n - 1) * venue.min_interval, f"ceil({minutes} / {venue.page})", f"{n - 1} gaps x {venue.min_interval:.3g} s")
+
+
+def admin(base: int, path: str) -> object:
+    with urllib.request.urlopen(f"http://127.0.0.1:{base + 99}{path}", timeout=30) as response:
+        return json.load(response)
+
+
+def simulated_minute(base: int) -> dt.datetime:
+    now = dt.datetime.fromisoformat(str(admin(base, "/now")["now"]).replace("Z", "+00:00"))
+    return now.replace(second=0, microsecond=0)
+
+
+def true_trades(base: int, venue: Venue, start: dt.datetime, minutes: int) -> int:
+    """Trades in [start, start + minutes) by the simulator's exact candles (at most a day a request)."""
+    total, day = 0, 24 * 60
+    for offset in range(0, minutes, day):
+        a = start + dt.timedelta(minutes=offset)
+        b = start + dt.timedelta(minutes=min(minutes, offset + day))
+        query = urllib.parse.urlencode({"symbol": venue.symbol, "from": iso(a), "to": iso(b)})
+        total += sum(int(c["trade_count"]) for c in admin(base, f"/venues/{venue.name}/candles?{query}"))
+    return total
+
+
+def iso(t: dt.datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
 
 
 def free_base_port() -> int:
@@ -99,7 +174,7 @@ def run(size: str, raw_dir: Path) -> Result:
             # The first launch applies the migrations: only its wall time (a note) shows it.
             env = {"KLINE_DATABASE_URL": url, "KLINE_LOG_LEVEL": "WARN"}
             for venue in VENUES:
-                run_venue(result, venue, config, env, window, minutes)
+                run_venue(result, venue, config, env, window, minutes, start, base)
         finally:
             simulator.terminate()
             simulator.wait(timeout=30)
@@ -107,29 +182,32 @@ def run(size: str, raw_dir: Path) -> Result:
     return result
 
 
-def run_venue(result: Result, venue: Venue, config: Path, env: dict[str, str], window: list[str], minutes: int) -> None:
+def run_venue(result: Result, venue: Venue, config: Path, env: dict[str, str], window: list[str], minutes: int,
+              start: dt.datetime, base: int) -> None:
+    open_minute = simulated_minute(base)
     done = launch(worker_command(config, "bronze-rest", "--exchange", venue.name, "--symbol", venue.symbol, *window), env=env)
     meta = next(iter(worker_metadata(done.stdout).values()))
     requests = int(meta["requests"])
     waited = float(meta["waited_seconds"])
-    fewest = math.ceil(minutes / venue.page)
-    # The floor for the requests it made: how many it needed is the row above's question.
-    floor = (requests - 1) * venue.min_interval
+    beyond = int(meta.get("beyond_history", 0))
+    trades = true_trades(base, venue, start, beyond) if beyond else 0
+    least = fewest(venue, start, minutes, open_minute, beyond, trades)
     filled, missing, still = int(meta["filled"]), int(meta["missing"]), int(meta["still_missing"])
     extra = ""
     if int(meta.get("rebuilt_from_trades", 0)):
         extra = f"; {meta['rebuilt_from_trades']} minutes beyond the candle history rebuilt from trades (their pages count)"
     if int(meta.get("checked_empty", 0)):
         extra += f"; {meta['checked_empty']} minutes without trades recorded empty"
-    result.row(f"{venue.name} {venue.symbol}: requests for {minutes} minutes", "requests", requests, fewest,
-               f"ceil({minutes} / {venue.page})", False,
+    result.row(f"{venue.name} {venue.symbol}: requests for {minutes} minutes", "requests", requests, least.requests,
+               least.how, False,
                notes=f"filled {filled} of {missing} missing, still missing {still}{extra}; {done.wall:.1f} s wall with the JVM start")
-    result.row(f"{venue.name} {venue.symbol}: time waiting", "s", waited, floor, f"floor of {venue.limit}", False,
-               notes=f"floor = {requests - 1} gaps between its {requests} requests x {venue.min_interval:.3g} s")
+    result.row(f"{venue.name} {venue.symbol}: time waiting", "s", waited, least.floor_seconds, f"floor of {venue.limit}", False,
+               notes=f"floor for the fewest requests = {least.floor_how}, spaced evenly at the documented rate{venue.pace_note}")
     result.line("requests made vs the fewest possible", "venue", "requests", "kline-worker bronze-rest", (VENUES.index(venue), requests))
-    result.line("requests made vs the fewest possible", "venue", "requests", "ceil(minutes / page)", (VENUES.index(venue), fewest))
+    result.line("requests made vs the fewest possible", "venue", "requests", "fewest the venue's API allows", (VENUES.index(venue), least.requests))
     result.checks[venue.name] = {"missing": missing, "filled": filled, "still_missing": still, "requests": requests,
-                                 "checked_empty": int(meta.get("checked_empty", 0)), "fewest_requests": fewest}
+                                 "checked_empty": int(meta.get("checked_empty", 0)), "fewest_requests": least.requests,
+                                 "beyond_history": beyond, "trades_beyond_history": trades}
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
 """The one resource: the Java worker, launched through Dagster Pipes."""
 
+import json
 import os
 import random
 import signal
 import subprocess
+import sys
+import tempfile
+import time
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +20,8 @@ from dagster import (
     ConfigurableResource,
     Failure,
     MaterializeResult,
+    PipesFileMessageReader,
     PipesTempFileContextInjector,
-    PipesTempFileMessageReader,
     PreviewWarning,
     RetryRequested,
     open_pipes_session,
@@ -99,7 +103,7 @@ class KlineWorkerResource(ConfigurableResource):
         with _dagster_pipes_internal_warnings_silenced(), open_pipes_session(
             context=context,
             context_injector=PipesTempFileContextInjector(),
-            message_reader=PipesTempFileMessageReader(),
+            message_reader=CompleteLinesTempFileMessageReader(),
             extras=extras,
         ) as session:
             launch = self.launch(subcommand, session.get_bootstrap_env_vars(), archive_options)
@@ -164,6 +168,62 @@ class KlineWorkerResource(ConfigurableResource):
     def _config(self) -> Path:
         # Absolute, because the worker resolves the file's relative paths against its folder.
         return (Path(self.pipeline_config) if self.pipeline_config else pipeline_config_path()).resolve()
+
+
+class CompleteLinesFileMessageReader(PipesFileMessageReader):
+    """Dagster's file message reader, handing on only whole lines.
+
+    Dagster's own tails the file with readline(), which returns a line the worker is still
+    appending as it stands; parsing that half fails the reader thread, and every later message of
+    the launch (materializations, checks) is lost. A materialization with its metadata is a few
+    KiB, and on a loaded machine the reader caught one half-written (make soak, 500 streams).
+    """
+
+    def _reader_thread(self, handler, is_resource_complete) -> None:  # noqa: ANN001 - Dagster's types
+        try:
+            for line in tail_complete_lines(self._path, is_resource_complete.is_set):
+                handler.handle_message(json.loads(line))
+        except:  # noqa: E722 - as Dagster's: reported, then re-raised
+            handler.report_pipes_framework_exception(f"{self.__class__.__name__} reader thread", sys.exc_info())
+            raise
+
+
+class CompleteLinesTempFileMessageReader(PipesFileMessageReader):
+    """CompleteLinesFileMessageReader on a temporary file of its own, as PipesTempFileMessageReader is."""
+
+    def __init__(self) -> None:
+        super().__init__(path="")
+
+    @contextmanager
+    def read_messages(self, handler) -> Iterator[dict]:  # noqa: ANN001 - Dagster's types
+        with tempfile.TemporaryDirectory() as directory:
+            with CompleteLinesFileMessageReader(os.path.join(directory, "messages")).read_messages(handler) as params:
+                yield params
+
+    def no_messages_debug_text(self) -> str:
+        return "Attempted to read messages from a local temporary file."
+
+
+def tail_complete_lines(path: str, should_stop: Callable[[], bool], poll_seconds: float = 0.01) -> Iterator[str]:
+    """The lines appended to `path`, each once it ends with a newline; after `should_stop()` (the
+    writer is gone) whatever is left, terminated or not."""
+    pending = ""
+    with open(path, encoding="utf-8") as stream:
+        while True:
+            chunk = stream.readline()
+            if chunk:
+                pending += chunk
+                if pending.endswith("\n"):
+                    yield pending
+                    pending = ""
+            elif should_stop():
+                # Read once more: the writer may have finished its last line after the readline above.
+                pending += stream.read()
+                for line in pending.splitlines(keepends=True):
+                    yield line
+                return
+            else:
+                time.sleep(poll_seconds)
 
 
 @contextmanager

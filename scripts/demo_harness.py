@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,6 +45,48 @@ def fresh_database(server: str, name: str) -> str:
         cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     return with_database(server, name)
+
+
+@dataclass(frozen=True)
+class DemoSetup:
+    """A demo's own directory, databases and the KLINE_DEMO_* environment scripts/demo.sh reads."""
+
+    directory: Path
+    pipeline_url: str
+    dagster_url: str
+    env: dict[str, str]
+    temporary: bool
+
+    @property
+    def log_path(self) -> Path:
+        return self.directory / "demo.log"
+
+
+def prepare_demo(*, database_prefix: str, base_port: int, dagster_port: int, directory: Path | None,
+                 temp_prefix: str, extra_env: dict[str, str] | None = None) -> DemoSetup:
+    """Fresh databases <prefix> and <prefix>_dagster, the demo's directory (a new temporary one
+    when `directory` is None) and the environment that points scripts/demo.sh at them, on its own
+    ports; `extra_env` adds to it (KLINE_DEMO_GAP, KLINE_DEMO_PAIRS, ...)."""
+    server = server_url()
+    pipeline_url = fresh_database(server, database_prefix)
+    dagster_url = fresh_database(server, database_prefix + "_dagster")
+    demo_dir = directory or Path(tempfile.mkdtemp(prefix=temp_prefix))
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        "KLINE_DEMO_DIR": str(demo_dir),
+        "KLINE_DEMO_BASE_PORT": str(base_port),
+        "KLINE_DEMO_DATABASE_URL": pipeline_url,
+        "KLINE_DEMO_DAGSTER_DATABASE_URL": dagster_url,
+        "DAGSTER_PORT": str(dagster_port),
+        **(extra_env or {}),
+    }
+    return DemoSetup(demo_dir, pipeline_url, dagster_url, env, temporary=directory is None)
+
+
+def remove_demo_dir(setup: DemoSetup, keep: bool) -> None:
+    """Removes a temporary demo directory unless asked to keep it; a directory given by the user stays."""
+    if setup.temporary and not keep:
+        subprocess.run(["rm", "-rf", str(setup.directory)], check=False)
 
 
 def demo_pairs(env: dict[str, str] | None = None) -> list[tuple[str, str, str]]:

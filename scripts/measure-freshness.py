@@ -24,16 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg2
 
-from demo_harness import demo_pairs, fresh_database, server_url, start_demo, stop_demo
+from demo_harness import demo_pairs, prepare_demo, remove_demo_dir, start_demo, stop_demo
 
 POLL_SECONDS = 2.0
 VENUES = ("binance", "coinbase", "kraken", "bybit", "okx")
@@ -121,21 +119,12 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args()
 
-    server = server_url()
-    pipeline_url = fresh_database(server, args.database_prefix)
-    dagster_url = fresh_database(server, args.database_prefix + "_dagster")
-    demo_dir = args.dir or Path(tempfile.mkdtemp(prefix="kline-freshness-"))
-    demo_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        "KLINE_DEMO_DIR": str(demo_dir),
-        "KLINE_DEMO_BASE_PORT": str(args.base_port),
-        "KLINE_DEMO_DATABASE_URL": pipeline_url,
-        "KLINE_DEMO_DAGSTER_DATABASE_URL": dagster_url,
-        "DAGSTER_PORT": str(args.dagster_port),
-        "KLINE_DEMO_GAP": "off" if args.no_gap else "on",
-    }
+    setup = prepare_demo(database_prefix=args.database_prefix, base_port=args.base_port, dagster_port=args.dagster_port,
+                         directory=args.dir, temp_prefix="kline-freshness-",
+                         extra_env={"KLINE_DEMO_GAP": "off" if args.no_gap else "on"})
+    env, demo_dir, pipeline_url = setup.env, setup.directory, setup.pipeline_url
     streams = {(exchange, canonical) for exchange, _symbol, canonical in demo_pairs()}
-    log_path = demo_dir / "demo.log"
+    log_path = setup.log_path
     print(f"measure-freshness: demo in {demo_dir} (log {log_path}), databases {args.database_prefix}[_dagster]", flush=True)
     started = time.time()
     demo = start_demo(env, log_path)
@@ -172,8 +161,7 @@ def main() -> int:
     _print(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
-    if not args.keep_dir and args.dir is None:
-        subprocess.run(["rm", "-rf", str(demo_dir)], check=False)
+    remove_demo_dir(setup, args.keep_dir)
     return 1 if result["late"] or result["missing"] else 0
 
 

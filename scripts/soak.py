@@ -32,7 +32,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -41,7 +40,7 @@ from pathlib import Path
 
 import psycopg2
 
-from demo_harness import ROOT, demo_pairs, fresh_database, server_url, start_demo, stop_demo
+from demo_harness import ROOT, demo_pairs, prepare_demo, remove_demo_dir, start_demo, stop_demo
 
 MEMORY_BUDGET_MIB = 4096.0
 CPU_BUDGET_PERCENT = 50.0
@@ -228,6 +227,31 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# ------------------------------------------------------------------------------------------- dagster runs
+
+def dagster_runs(dagster_url: str) -> dict:
+    """What Dagster spent per run: each run's wall time and the events it recorded, by type (the
+    run storage's runs and event_logs tables), to tell Dagster's bookkeeping from the workers' SQL."""
+    with psycopg2.connect(dagster_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT run_id, status, start_time, end_time FROM runs ORDER BY create_timestamp")
+        runs = cursor.fetchall()
+        cursor.execute("SELECT run_id, dagster_event_type, count(*) FROM event_logs WHERE run_id <> ''"
+                       " GROUP BY run_id, dagster_event_type")
+        events: dict[str, dict[str, int]] = {}
+        for run_id, event_type, count in cursor.fetchall():
+            events.setdefault(run_id, {})[event_type or "log line"] = count
+    listed = [{"run_id": run_id[:8], "status": status,
+               "seconds": round(end - begin, 1) if begin and end else None,
+               "events": sum(events.get(run_id, {}).values()), "events_by_type": events.get(run_id, {})}
+              for run_id, status, begin, end in runs]
+    finished = [r["seconds"] for r in listed if r["status"] == "SUCCESS" and r["seconds"] is not None]
+    return {"runs": len(listed), "succeeded": len(finished),
+            "seconds_per_run": {"min": min(finished), "mean": round(sum(finished) / len(finished), 1),
+                                "max": max(finished)} if finished else {},
+            "events_per_run_mean": round(sum(r["events"] for r in listed) / len(listed)) if listed else 0,
+            "list": listed}
+
+
 # ------------------------------------------------------------------------------------------------ report
 
 def summarize(sampler: Sampler, warmup: float) -> dict:
@@ -262,7 +286,7 @@ def summarize(sampler: Sampler, warmup: float) -> dict:
     }
 
 
-def raw_document(args, summary: dict, completeness: dict, sampler: Sampler, started: float) -> dict:
+def raw_document(args, summary: dict, completeness: dict, sampler: Sampler, started: float, runs: dict) -> dict:
     peak = summary["peak_total_mib"]
     cpu = summary["steady_cpu_percent_of_two_cores"]
     load = summary["load1"]
@@ -316,6 +340,7 @@ def raw_document(args, summary: dict, completeness: dict, sampler: Sampler, star
         "summary": summary,
         "completeness": {k: (v[:50] if isinstance(v, list) else v) for k, v in completeness.items()},
         "commands": {c: sorted(v) for c, v in sampler.commands.items()},
+        "dagster_runs": runs,
     }
 
 
@@ -343,6 +368,11 @@ def markdown(document: dict) -> str:
         met = {True: "yes", False: "**no**", None: ""}[row["goal_met"]]
         lines.append(f"| {row['case']} | {row['metric']} | {row['ours']} | {'' if row['baseline'] is None else row['baseline']} | "
                      f"{'' if row['ratio'] is None else row['ratio']} | {row['goal']} | {met} | {row['notes']} |")
+    runs = document.get("dagster_runs", {})
+    if runs.get("seconds_per_run"):
+        per_run = runs["seconds_per_run"]
+        lines += ["", f"Dagster runs: {runs['runs']} ({runs['succeeded']} succeeded), {per_run['min']}-{per_run['max']} s each "
+                      f"(mean {per_run['mean']}), {runs['events_per_run_mean']} events recorded per run on average."]
     c = document["completeness"]
     for label in ("missing", "wrong_close", "gaps"):
         if c.get(label):
@@ -405,24 +435,14 @@ def main() -> int:
         parser.error(f"--minutes {args.minutes:g} leaves no whole minute after the warm-up (--warmup {args.warmup:g} s): "
                      f"use at least {(args.warmup + 120) / 60:g}")
 
-    server = server_url()
-    pipeline_url = fresh_database(server, args.database_prefix)
-    dagster_url = fresh_database(server, args.database_prefix + "_dagster")
-    demo_dir = args.dir or Path(tempfile.mkdtemp(prefix="kline-soak-"))
-    demo_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        "KLINE_DEMO_DIR": str(demo_dir),
-        "KLINE_DEMO_BASE_PORT": str(args.base_port),
-        "KLINE_DEMO_DATABASE_URL": pipeline_url,
-        "KLINE_DEMO_DAGSTER_DATABASE_URL": dagster_url,
-        "DAGSTER_PORT": str(args.dagster_port),
-        "KLINE_DEMO_GAP": "off",
-        "KLINE_DEMO_PAIRS": str(args.pairs),
-        "KLINE_MAX_CONCURRENT_RUNS": str(args.max_concurrent_runs),
-    }
+    setup = prepare_demo(database_prefix=args.database_prefix, base_port=args.base_port, dagster_port=args.dagster_port,
+                         directory=args.dir, temp_prefix="kline-soak-",
+                         extra_env={"KLINE_DEMO_GAP": "off", "KLINE_DEMO_PAIRS": str(args.pairs),
+                                    "KLINE_MAX_CONCURRENT_RUNS": str(args.max_concurrent_runs)})
+    env, demo_dir, pipeline_url = setup.env, setup.directory, setup.pipeline_url
     pairs = demo_pairs(env)
     admin = f"http://127.0.0.1:{args.base_port + 99}"
-    log_path = demo_dir / "demo.log"
+    log_path = setup.log_path
     print(f"soak: {len(pairs)} streams for {args.minutes:g} min, demo in {demo_dir} (log {log_path}), "
           f"databases {args.database_prefix}[_dagster]", flush=True)
     started = time.time()
@@ -469,7 +489,11 @@ def main() -> int:
     finally:
         stop_demo(demo)
     summary = summarize(sampler, args.warmup)
-    document = raw_document(args, summary, completeness, sampler, started)
+    try:
+        runs = dagster_runs(setup.dagster_url)
+    except psycopg2.Error as e:
+        runs = {"error": str(e)}
+    document = raw_document(args, summary, completeness, sampler, started, runs)
     name = benchmark_name(args)
     (args.out_dir / "raw").mkdir(parents=True, exist_ok=True)
     (args.out_dir / "raw" / f"{name}.json").write_text(json.dumps(document, indent=1, default=str) + "\n")
@@ -478,8 +502,7 @@ def main() -> int:
     print(markdown(document))
     print(f"soak: wrote {args.out_dir / (name + '.md')}, {args.out_dir / 'raw' / (name + '.json')}"
           + (f", {png}" if png else " (no chart: matplotlib is not installed)"))
-    if not args.keep_dir and args.dir is None:
-        subprocess.run(["rm", "-rf", str(demo_dir)], check=False)
+    remove_demo_dir(setup, args.keep_dir)
     return 0 if all(row["goal_met"] is not False for row in document["rows"]) else 1
 
 

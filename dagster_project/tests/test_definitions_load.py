@@ -28,13 +28,17 @@ def test_definitions_resolve_without_warnings(monkeypatch: pytest.MonkeyPatch) -
     }
 
 
-def _hourly_tick(repository, at: datetime) -> list[str | None]:  # noqa: ANN001 - dagster's RepositoryDefinition
+def _hourly_requests(repository, at: datetime) -> list:  # noqa: ANN001 - dagster's RepositoryDefinition
     (schedule,) = repository.schedule_defs
     with DagsterInstance.ephemeral() as instance:
         tick = schedule.evaluate_tick(
             build_schedule_context(instance, scheduled_execution_time=at, repository_def=repository)
         )
-    return [request.partition_key for request in tick.run_requests or []]
+    return list(tick.run_requests or [])
+
+
+def _hourly_tick(repository, at: datetime) -> list[str | None]:  # noqa: ANN001 - dagster's RepositoryDefinition
+    return [request.partition_key for request in _hourly_requests(repository, at)]
 
 
 def test_the_schedule_runs_the_whole_job_for_the_hour_that_ended_once_its_files_are_finished(
@@ -51,6 +55,9 @@ def test_the_schedule_runs_the_whole_job_for_the_hour_that_ended_once_its_files_
     assert schedule.default_status == DefaultScheduleStatus.RUNNING
     # The partitions include the hour under way; the schedule still takes the hour that ended.
     assert _hourly_tick(repository, datetime(2026, 11, 24, 11, 6, tzinfo=timezone.utc)) == ["2026-11-24-10:00"]
+    # The whole job with every asset check of it: the sensor's runs leave the checks to this one.
+    (request,) = _hourly_requests(repository, datetime(2026, 11, 24, 11, 6, tzinfo=timezone.utc))
+    assert request.asset_selection is None and request.asset_check_keys is None
 
 
 def test_the_schedule_minute_follows_the_engine_roll_age(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -102,6 +102,7 @@ def test_new_finished_files_run_their_hours_once_and_a_late_file_reruns_just_its
         ext_to_bronze_key("binance", "BTCUSDT"), bronze_rest_key("binance", "BTCUSDT"), silver_key("BTC-USDT"),
         ext_to_bronze_key("binance", "ETHUSDT"), bronze_rest_key("binance", "ETHUSDT"), silver_key("ETH-USDT"),
     }, "binance's assets only: bybit has no new objects"
+    assert requests[0].asset_check_keys == [], "checks wait for the hourly run: three run-storage writes per check and asset"
 
     again, cursor, _ = _tick(repository, cursor)
     assert again == []

@@ -1,6 +1,6 @@
 package io.klinepipeline.simulator;
 
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.FirehosePace;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -64,7 +64,7 @@ public final class SimulatorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SimClock clock = SimClock.startingAt(start == null ? Instant.now() : start, speed);
+        SimulatedClock clock = SimulatedClock.startingAt(start == null ? Instant.now() : start, speed);
         SimulatorOptions options = new SimulatorOptions(host, basePort, OptionalInt.of(adminPort), clock, seed, tradesPerMinute,
                 Duration.ofMillis(tickMillis), 2, Venues.all(), firehose, new FirehosePace(firehoseRate, firehoseSteps, firehoseGate));
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.FirehosePace;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -28,7 +28,7 @@ class BoundedFirehoseTest {
     @Test
     void everyConnectionSendsTheSameStepsFromTheStartAndThenFallsSilent() throws Exception {
         long steps = 300;
-        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(START, 1))
+        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimulatedClock.startingAt(START, 1))
                 .withMeanTradesPerMinute(200).asFirehose(new FirehosePace(0, steps)))) {
             String url = simulator.wsBase("binance") + "/ws/s0001usdt@kline_1m";
             List<String> first = framesUntilQuiet(url, Duration.ofSeconds(2));
@@ -46,7 +46,7 @@ class BoundedFirehoseTest {
     @Test
     void aPacedFirehoseSendsNoFasterThanItsRate() throws Exception {
         double stepsPerSecond = 200;
-        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(START, 1))
+        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimulatedClock.startingAt(START, 1))
                 .withMeanTradesPerMinute(200).asFirehose(new FirehosePace(stepsPerSecond, 0)))) {
             long began = System.nanoTime();
             List<String> frames = framesFor(simulator.wsBase("binance") + "/ws/s0001usdt@kline_1m", Duration.ofSeconds(2));
@@ -60,7 +60,7 @@ class BoundedFirehoseTest {
 
     @Test
     void aGatedFirehoseSendsNothingUntilItsConnectionsAreOpen() throws Exception {
-        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(START, 1))
+        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimulatedClock.startingAt(START, 1))
                 .withMeanTradesPerMinute(200).asFirehose(new FirehosePace(0, 60, 2)))) {
             String base = simulator.wsBase("binance").toString();
             List<String> early = new CopyOnWriteArrayList<>();
@@ -78,7 +78,7 @@ class BoundedFirehoseTest {
     @Test
     void aCombinedStreamCarriesEachSymbolsFramesWrappedWithItsStreamName() throws Exception {
         long steps = 120;
-        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(START, 1))
+        try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimulatedClock.startingAt(START, 1))
                 .withMeanTradesPerMinute(200).asFirehose(new FirehosePace(0, steps)))) {
             String base = simulator.wsBase("binance").toString();
             List<String> combined = framesUntilQuiet(base + "/stream?streams=s0001usdt@kline_1m/s0002usdt@kline_1m", Duration.ofSeconds(2));

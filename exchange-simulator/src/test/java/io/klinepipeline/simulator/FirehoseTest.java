@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -28,7 +28,7 @@ class FirehoseTest {
     void streamsMinutesFarFasterThanTheClockAndEveryClosedCandleIsTheTrueOne() throws Exception {
         Instant start = Instant.parse("2026-11-24T10:00:00Z");
         try (ExchangeSimulator simulator = ExchangeSimulator.start(
-                SimulatorOptions.forTests(SimClock.startingAt(start, 1)).withMeanTradesPerMinute(200).asFirehose())) {
+                SimulatorOptions.forTests(SimulatedClock.startingAt(start, 1)).withMeanTradesPerMinute(200).asFirehose())) {
             List<String> frames = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> enough = new CompletableFuture<>();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()

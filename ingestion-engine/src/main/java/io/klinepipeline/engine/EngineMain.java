@@ -1,5 +1,6 @@
 package io.klinepipeline.engine;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.ConfigException;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.ExchangeRegistry;
@@ -50,18 +51,18 @@ public final class EngineMain implements Callable<Integer> {
     private long uploadGraceSeconds;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:" + LogFormat.ENV + ":-text}",
-            description = "text, or json for one JSON object per line; the recorders' lines carry the stream's exchange "
-                    + "and symbol as fields (default: env " + LogFormat.ENV + ", else text), for example --log-format json.")
+            description = "text, or json for one JSON object per line; the recorders' and the connections' lines carry "
+                    + "the stream's exchange and symbol as fields (default: env " + LogFormat.ENV + ", else text), for example --log-format json.")
     void logFormat(LogFormat format) {
         format.apply();
     }
 
     // Hidden: a production engine always runs on the system clock.
     @Option(names = "--simulated-clock", paramLabel = "SIM_ORIGIN,WALL_ANCHOR,SPEED", hidden = true,
-            converter = SimulatedClock.Converter.class,
+            converter = SimulatedClockConverter.class,
             description = "For tests and demos against the exchange simulator only: run on a simulated clock that shows "
-                    + "SIM_ORIGIN when the wall clock shows WALL_ANCHOR and runs SPEED (>= 1) times as fast, the simulator's "
-                    + "SimClock.anchorForm(), for example --simulated-clock 2026-11-24T10:00:00Z,2026-12-06T05:20:00Z,120.")
+                    + "SIM_ORIGIN when the wall clock shows WALL_ANCHOR and runs SPEED (>= 1) times as fast, what the "
+                    + "simulator's SimulatedClock.anchorForm() writes, for example --simulated-clock 2026-11-24T10:00:00Z,2026-12-06T05:20:00Z,120.")
     private SimulatedClock simulatedClock;
 
     // Hidden: only for a local simulator (scripts/bench-engine.py), never a real exchange, whose
@@ -125,6 +126,30 @@ public final class EngineMain implements Callable<Integer> {
             removeHook(hook);
         }
         return 0;
+    }
+
+    /**
+     * picocli's reading of {@code --simulated-clock}: kline-core's {@link SimulatedClock#parse}, and a
+     * speed of at least 1; a bad value is a usage error naming the option.
+     */
+    static final class SimulatedClockConverter implements CommandLine.ITypeConverter<SimulatedClock> {
+        @Override
+        public SimulatedClock convert(String value) {
+            SimulatedClock clock;
+            try {
+                clock = SimulatedClock.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+            // The engine's flush interval runs on this clock while a crash happens in wall time: at a
+            // speed of 1 or more a line is forced sooner, by the wall clock, than the promise says;
+            // slower, it would be forced later.
+            if (!(clock.speed() >= 1)) {
+                throw new CommandLine.TypeConversionException("the speed must be at least 1 (on a slower clock the engine would "
+                        + "force its files less often than engine.flush_interval_ms of wall time promises), not " + clock.speed());
+            }
+            return clock;
+        }
     }
 
     private static void removeHook(Thread hook) {

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.chaos.ChaosRow;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.PowerCutDisk;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SentFrame;
 import io.klinepipeline.simulator.server.SentFrameJournal;
@@ -64,7 +64,7 @@ class DeadLettersSurviveAPowerCutTest {
         int cuts = 2 * ChaosRow.scale();
         ExchangeRegistry registry = ExchangeRegistry.standard();
         // The venue's clock runs 30 times as fast, for frames often enough; the engine's is the wall's, as the promise is.
-        SimClock venueClock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
+        SimulatedClock venueClock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
         long sent = 0;
         long found = 0;
         long lost = 0;

@@ -62,10 +62,11 @@ class EngineMainTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "2026-11-24T10:00:00Z,NOW,0        | the speed must be a finite number >= 1",
-        "2026-11-24T10:00:00Z,NOW,-120     | the speed must be a finite number >= 1",
+        "2026-11-24T10:00:00Z,NOW,0        | the speed must be a finite number > 0",
+        "2026-11-24T10:00:00Z,NOW,-120     | the speed must be a finite number > 0",
+        "2026-11-24T10:00:00Z,NOW,0.5      | the speed must be at least 1 (on a slower clock",
         "2026-11-24T10:00:00Z,NOW,0.5      | than engine.flush_interval_ms of wall time promises), not 0.5",
-        "2026-11-24T10:00:00Z,NOW,NaN      | the speed must be a finite number >= 1",
+        "2026-11-24T10:00:00Z,NOW,NaN      | the speed must be a finite number > 0",
         "2026-11-24T10:00:00Z,NOW,fast     | the speed must be a number such as 120, not 'fast'",
         "2026-11-24 10:00,NOW,120          | the simulated origin must be an ISO-8601 UTC instant",
         "2026-11-24T10:00:00Z,yesterday,120 | the wall anchor must be an ISO-8601 UTC instant",

@@ -3,6 +3,7 @@ package io.klinepipeline.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klinepipeline.chaos.ChaosRow;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BronzeFiles;
 import io.klinepipeline.engine.testing.LocalS3;
@@ -10,7 +11,6 @@ import io.klinepipeline.engine.testing.TestPipelines;
 import io.klinepipeline.jsonl.BronzeLayout;
 import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SentFrame;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -108,7 +108,7 @@ class EngineSurvivesKillNineTest {
         List<Run> runs = new ArrayList<>();
         Map<Path, String> injectedTears = new LinkedHashMap<>();
         SimulatorOptions options = new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(),
-                SimClock.startingAt(Instant.parse("2026-11-24T10:00:00Z"), 12_000), 42, 20, Duration.ofMillis(50), 2,
+                SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:00Z"), 12_000), 42, 20, Duration.ofMillis(50), 2,
                 Venues.all());
         Map<String, byte[]> objects = new TreeMap<>();
         try (LocalS3 s3 = new LocalS3(); S3Client client = s3.client(); ExchangeSimulator simulator = ExchangeSimulator.start(options)) {

@@ -47,6 +47,23 @@ public interface RestKlineApi {
      */
     RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body);
 
+    /**
+     * As {@link #advise(int, Function, String)}, for a response to {@code request}: an exchange that
+     * limits each endpoint on its own (OKX) paces by the endpoint asked.
+     */
+    default RateLimitAdvice advise(URI request, int status, Function<String, Optional<String>> header, String body) {
+        return advise(status, header, body);
+    }
+
+    /**
+     * Whether a request to {@code next} counts against the same rate limit as the one to
+     * {@code previous}; when not, the pause advised after {@code previous} is not owed before
+     * {@code next}. Most exchanges limit public requests per IP over all endpoints: yes.
+     */
+    default boolean sharesRateLimit(URI previous, URI next) {
+        return true;
+    }
+
     /** The verdict on one response. */
     record RateLimitAdvice(Action action, Duration delay, String reason) {
         public enum Action { PROCEED, RETRY_AFTER_WAIT, FAIL }

@@ -1,7 +1,7 @@
 package io.klinepipeline.simulator.server;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.market.Listing;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.SyntheticMarket;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.venue.Venue;
@@ -60,7 +60,7 @@ public final class ExchangeSimulator implements AutoCloseable {
         return new ExchangeSimulator(options);
     }
 
-    public SimClock clock() {
+    public SimulatedClock clock() {
         return options.clock();
     }
 

@@ -1,6 +1,6 @@
 package io.klinepipeline.simulator.server;
 
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.market.SyntheticMarket;
 import io.klinepipeline.simulator.venue.KeepAlive;
 import io.klinepipeline.simulator.venue.StreamSession;
@@ -36,7 +36,7 @@ final class SimConnection implements StreamSession {
     private final Channel channel;
     private final Venue venue;
     private final SyntheticMarket market;
-    private final SimClock clock;
+    private final SimulatedClock clock;
     private final VenueFaults faults;
     private final VenueStats stats;
     private final String id;
@@ -60,7 +60,7 @@ final class SimConnection implements StreamSession {
     /** Steps a firehose writes before yielding the event loop to other connections. */
     private static final int FIREHOSE_BATCHES_PER_TURN = 64;
 
-    SimConnection(Channel channel, Venue venue, SyntheticMarket market, SimClock clock, VenueFaults faults, VenueStats stats, String id) {
+    SimConnection(Channel channel, Venue venue, SyntheticMarket market, SimulatedClock clock, VenueFaults faults, VenueStats stats, String id) {
         this.channel = channel;
         this.venue = venue;
         this.market = market;

@@ -1,6 +1,6 @@
 package io.klinepipeline.simulator.server;
 
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.venue.Venue;
 import io.klinepipeline.simulator.venue.Venues;
 import java.time.Duration;
@@ -22,7 +22,7 @@ public record SimulatorOptions(
         String host,
         int basePort,
         OptionalInt adminPort,
-        SimClock clock,
+        SimulatedClock clock,
         long seed,
         int meanTradesPerMinute,
         Duration tickInterval,
@@ -35,19 +35,19 @@ public record SimulatorOptions(
     public static final Duration FIREHOSE_STEP = Duration.ofSeconds(1);
 
     /** With an unbounded firehose, if any. */
-    public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimClock clock, long seed, int meanTradesPerMinute,
+    public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimulatedClock clock, long seed, int meanTradesPerMinute,
             Duration tickInterval, int threads, List<Venue> venues, boolean firehose) {
         this(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, firehose, FirehosePace.UNBOUNDED);
     }
 
     /** Following the clock, not a firehose. */
-    public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimClock clock, long seed, int meanTradesPerMinute,
+    public SimulatorOptions(String host, int basePort, OptionalInt adminPort, SimulatedClock clock, long seed, int meanTradesPerMinute,
             Duration tickInterval, int threads, List<Venue> venues) {
         this(host, basePort, adminPort, clock, seed, meanTradesPerMinute, tickInterval, threads, venues, false);
     }
 
     /** Every venue on free loopback ports, in real time, no admin API: what most tests want. */
-    public static SimulatorOptions forTests(SimClock clock) {
+    public static SimulatorOptions forTests(SimulatedClock clock) {
         return new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 42, 20, Duration.ofMillis(100), 2, Venues.all());
     }
 

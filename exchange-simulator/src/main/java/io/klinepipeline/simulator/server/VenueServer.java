@@ -1,6 +1,6 @@
 package io.klinepipeline.simulator.server;
 
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.simulator.market.SyntheticMarket;
 import io.klinepipeline.simulator.venue.RestRequest;
 import io.klinepipeline.simulator.venue.RestResponse;
@@ -54,7 +54,7 @@ public final class VenueServer implements AutoCloseable {
 
     private final Venue venue;
     private final SyntheticMarket market;
-    private final SimClock clock;
+    private final SimulatedClock clock;
     private final Duration tickInterval;
     private static final int MAX_REQUEST_LINE = 64 * 1024;
     private final Optional<FirehosePace> firehose;
@@ -65,7 +65,7 @@ public final class VenueServer implements AutoCloseable {
     private final Channel serverChannel;
     private final String host;
 
-    VenueServer(Venue venue, SyntheticMarket market, SimClock clock, Duration tickInterval, Optional<FirehosePace> firehose, EventLoopGroup group,
+    VenueServer(Venue venue, SyntheticMarket market, SimulatedClock clock, Duration tickInterval, Optional<FirehosePace> firehose, EventLoopGroup group,
             String host, int port, AtomicLong connectionIds) throws InterruptedException {
         this.firehose = firehose;
         this.venue = venue;

@@ -29,7 +29,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * no frame can arrive, so the watch is suspended; a pause that lasts long is logged as an error.
  */
 final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
-    private static final Logger log = LoggerFactory.getLogger(StreamFrameHandler.class);
+    /** Each line names the stream as fields too: the event loop runs many streams' connections. */
+    private final StreamLog log;
 
     private final StreamConnection connection;
     private final StreamTarget target;
@@ -72,6 +72,7 @@ final class StreamFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     StreamFrameHandler(StreamConnection connection, StreamTarget target, Clock clock, Duration idleTimeout) {
         this.connection = connection;
         this.target = target;
+        this.log = new StreamLog(LoggerFactory.getLogger(StreamFrameHandler.class), target.stream());
         this.clock = clock;
         this.idleTimeout = idleTimeout;
     }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>All state lives on one event loop, which also runs the stream's connections: no locks.
  */
 public final class StreamSupervisor {
-    private static final Logger log = LoggerFactory.getLogger(StreamSupervisor.class);
+    /** Each line names the stream as fields too: the event loop runs many streams' connections. */
+    private final StreamLog log;
 
     private final StreamTarget target;
     private final WebSocketConnector connector;
@@ -50,6 +50,7 @@ public final class StreamSupervisor {
     public StreamSupervisor(StreamTarget target, WebSocketConnector connector, EventLoop loop, ReconnectPolicy policy,
             ReconnectBackoff backoff, Clock clock, ConnectionBudget budget) {
         this.target = target;
+        this.log = new StreamLog(LoggerFactory.getLogger(StreamSupervisor.class), target.stream());
         this.connector = connector;
         this.loop = loop;
         this.policy = policy;

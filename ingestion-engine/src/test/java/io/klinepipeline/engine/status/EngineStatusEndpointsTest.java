@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
@@ -12,7 +13,6 @@ import io.klinepipeline.engine.testing.FaultyS3Proxy;
 import io.klinepipeline.engine.testing.LocalS3;
 import io.klinepipeline.engine.upload.UploadTimeouts;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.venue.BinanceVenue;
@@ -210,7 +210,7 @@ class EngineStatusEndpointsTest {
     }
 
     private void startEngine(Map<String, List<String>> pairs, String s3Yaml, LocalS3 s3, String statusAddress) throws Exception {
-        SimClock clock = SimClock.startingAt(Instant.now(), 1);
+        SimulatedClock clock = SimulatedClock.startingAt(Instant.now(), 1);
         simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 600,
                 Duration.ofMillis(100), 1, List.of(new BinanceVenue(Duration.ofSeconds(5)), new OkxVenue())));
         ExchangeRegistry registry = ExchangeRegistry.standard();

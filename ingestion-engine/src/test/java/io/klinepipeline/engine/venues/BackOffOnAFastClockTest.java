@@ -2,12 +2,10 @@ package io.klinepipeline.engine.venues;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.klinepipeline.config.PipelineConfig;
-import io.klinepipeline.engine.Engine;
-import io.klinepipeline.engine.EngineOptions;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.engine.metrics.StreamHealth;
-import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
+import io.klinepipeline.engine.testing.Await;
+import io.klinepipeline.engine.testing.EngineOnSimulator;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.simulator.server.VenueStats;
@@ -15,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,35 +33,26 @@ class BackOffOnAFastClockTest {
     @TempDir
     Path dir;
 
-    private ExchangeSimulator simulator;
-    private Engine engine;
+    private EngineOnSimulator setup;
 
     @AfterEach
     void stop() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (simulator != null) {
-            simulator.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
     @Test
     void connectionsResetSoonOnTheWallClockKeepTheBackOffGrowingHoweverFastTheClockRuns() throws Exception {
-        SimClock clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:00Z"), SPEED);
-        simulator = ExchangeSimulator.start(SimulatorOptions.forTests(clock));
-        ExchangeRegistry registry = ExchangeRegistry.standard();
-        PipelineConfig config = PipelineConfig.parse(simulator.exchangesYaml(Map.of("binance", List.of("BTCUSDT"))) + """
-                storage: {local_dir: bronze, dead_letter_dir: dead-letter, s3: {enabled: false}}
-                partitions: {start: "2026-11-01T00:00:00Z"}
-                engine: {reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 2000, connect_spacing_ms: 1}
-                """, dir, registry);
-        engine = new Engine(config, registry, clock, () -> {
-            throw new AssertionError("S3 is off");
-        }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(1)).withConnectionLimitSpeedup(SPEED));
-        engine.start();
+        SimulatedClock clock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:00Z"), SPEED);
+        setup = EngineOnSimulator.with(SimulatorOptions.forTests(clock))
+                .capturing("binance", "BTCUSDT")
+                .engineKeys("reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 2000, connect_spacing_ms: 1")
+                .connectionLimitSpeedup(SPEED)
+                .start(dir);
+        ExchangeSimulator simulator = setup.simulator();
         VenueStats stats = simulator.stats("binance");
-        StreamHealth health = engine.streamCounters().get(0).health();
+        StreamHealth health = setup.engine().streamCounters().get(0).health();
 
         for (int reset = 0; reset < RESETS; reset++) {
             awaitTrue(() -> health.snapshot().up() && stats.connectionsOpen() == 1, "the stream is up before reset " + reset);
@@ -80,12 +68,6 @@ class BackOffOnAFastClockTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(what, WAIT, condition);
     }
 }

@@ -3,18 +3,17 @@ package io.klinepipeline.engine.venues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.engine.Engine;
-import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BronzeFiles;
+import io.klinepipeline.engine.testing.EngineOnSimulator;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.PayloadParser;
 import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -51,29 +50,25 @@ class EngineAgainstSimulatorTest {
     @TempDir
     Path dir;
 
+    private EngineOnSimulator setup;
     private ExchangeSimulator simulator;
-    private Engine engine;
 
     @AfterEach
     void stop() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (simulator != null) {
-            simulator.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
     @Test
     void capturesEveryVenueKeepsEachAliveAndRecoversFromAResetWithNothingWrongTakenAsFinal() throws Exception {
-        SimClock clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
-        simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 7, 30,
-                Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))));
-        ExchangeRegistry registry = ExchangeRegistry.standard();
-        engine = new Engine(config(registry), registry, clock, () -> {
-            throw new AssertionError("S3 is off");
-        }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(1)));
-        engine.start();
+        SimulatedClock clock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), 30);
+        setup = EngineOnSimulator.with(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 7, 30,
+                        Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))))
+                .capturing(SYMBOLS)
+                .start(dir);
+        simulator = setup.simulator();
+        Engine engine = setup.engine();
 
         // Keepalive, as each venue sees it: Binance's pings answered, the others' client pings (Kraken's every 30 s),
         // Coinbase's heartbeats channel subscribed.
@@ -104,7 +99,7 @@ class EngineAgainstSimulatorTest {
         }
         assertThat(deadLetterFiles()).isEmpty();
 
-        Map<String, List<Candle>> finals = finalCandlesByVenue(registry);
+        Map<String, List<Candle>> finals = finalCandlesByVenue(setup.registry());
         for (Map.Entry<String, String> listing : SYMBOLS.entrySet()) {
             String venue = listing.getKey();
             List<Candle> venueFinals = finals.getOrDefault(venue, List.of());
@@ -171,20 +166,6 @@ class EngineAgainstSimulatorTest {
 
     private VenueStats stats(String venue) {
         return simulator.stats(venue);
-    }
-
-    private PipelineConfig config(ExchangeRegistry registry) {
-        Map<String, List<String>> pairs = new LinkedHashMap<>();
-        SYMBOLS.forEach((venue, symbol) -> pairs.put(venue, List.of(symbol)));
-        String yaml = simulator.exchangesYaml(pairs) + """
-                storage:
-                  local_dir: bronze
-                  dead_letter_dir: dead-letter
-                  s3: {enabled: false}
-                partitions: {start: "2026-11-01T00:00:00Z"}
-                engine: {reconnect_initial_delay_ms: 20, reconnect_max_delay_ms: 200, connect_spacing_ms: 1}
-                """;
-        return PipelineConfig.parse(yaml, dir, registry);
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {

@@ -9,19 +9,17 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.chaos.ChaosRow;
-import io.klinepipeline.config.PipelineConfig;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.engine.Engine;
-import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.engine.metrics.StreamCounters;
 import io.klinepipeline.engine.metrics.StreamHealth;
 import io.klinepipeline.engine.testing.Await;
 import io.klinepipeline.engine.testing.BronzeFiles;
+import io.klinepipeline.engine.testing.EngineOnSimulator;
 import io.klinepipeline.engine.ws.StreamSupervisor;
-import io.klinepipeline.exchange.ExchangeRegistry;
 import io.klinepipeline.exchange.FrameKind;
 import io.klinepipeline.jsonl.RawEvent;
 import io.klinepipeline.jsonl.RawEventCodec;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SentFrameJournal;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -36,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,12 +95,12 @@ class ExchangeFaultsTest {
     @TempDir
     static Path dir;
 
-    private final ExchangeRegistry registry = ExchangeRegistry.standard();
     private final List<ChaosRow> rows = new ArrayList<>();
     /** What each venue sent, from the engine's start. */
     private final Map<String, SentFrameJournal> sentFrames = new HashMap<>();
     private final ListAppender<ILoggingEvent> supervisorLog = new ListAppender<>();
-    private SimClock clock;
+    private SimulatedClock clock;
+    private EngineOnSimulator setup;
     private ExchangeSimulator simulator;
     private Engine engine;
 
@@ -114,14 +111,18 @@ class ExchangeFaultsTest {
         logger.addAppender(supervisorLog);
         logger.setLevel(Level.INFO);
 
-        clock = SimClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), SPEED);
-        simulator = ExchangeSimulator.start(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 120,
-                Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))));
-        SYMBOLS.keySet().forEach(venue -> sentFrames.put(venue, SentFrameJournal.of(stats(venue))));
-        engine = new Engine(config(), registry, clock, () -> {
-            throw new AssertionError("S3 is off");
-        }, new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(1)).withConnectionLimitSpeedup(SPEED));
-        engine.start();
+        clock = SimulatedClock.startingAt(Instant.parse("2026-11-24T10:00:30Z"), SPEED);
+        setup = EngineOnSimulator.with(new SimulatorOptions("127.0.0.1", 0, OptionalInt.empty(), clock, 11, 120,
+                        Duration.ofMillis(100), 2, Venues.all(Duration.ofSeconds(2))))
+                .capturing(SYMBOLS)
+                .engineKeys("reconnect_initial_delay_ms: %d, reconnect_max_delay_ms: %d, connect_spacing_ms: 1, idle_timeout_seconds: %d"
+                        .formatted(INITIAL_DELAY.toMillis(), MAX_DELAY.toMillis(), IDLE_TIMEOUT_SECONDS))
+                .connectionLimitSpeedup(SPEED)
+                .beforeEngineStarts(started -> SYMBOLS.keySet()
+                        .forEach(venue -> sentFrames.put(venue, SentFrameJournal.of(started.stats(venue)))))
+                .start(dir);
+        simulator = setup.simulator();
+        engine = setup.engine();
         Map<String, Long> none = new HashMap<>();
         SYMBOLS.keySet().forEach(venue -> none.put(venue, 0L));
         awaitFlowing(none);
@@ -130,11 +131,8 @@ class ExchangeFaultsTest {
     @AfterAll
     void stop() {
         ((Logger) LoggerFactory.getLogger(StreamSupervisor.class)).detachAppender(supervisorLog);
-        if (engine != null) {
-            engine.close();
-        }
-        if (simulator != null) {
-            simulator.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
@@ -389,7 +387,7 @@ class ExchangeFaultsTest {
         long lostOnTheWire = 0;
         for (String venue : SYMBOLS.keySet()) {
             Map<String, Integer> sentCounts = new HashMap<>();
-            var protocol = registry.get(venue).stream();
+            var protocol = setup.registry().get(venue).stream();
             for (String text : sentFrames.get(venue).texts()) {
                 if (protocol.classify(text).kind() != FrameKind.PONG) { // answers to our pings are not stored
                     sentCounts.merge(text, 1, Integer::sum);
@@ -550,20 +548,6 @@ class ExchangeFaultsTest {
             }
         }
         return letters;
-    }
-
-    private PipelineConfig config() {
-        Map<String, List<String>> pairs = new LinkedHashMap<>();
-        SYMBOLS.forEach((venue, symbol) -> pairs.put(venue, List.of(symbol)));
-        String yaml = simulator.exchangesYaml(pairs) + """
-                storage:
-                  local_dir: bronze
-                  dead_letter_dir: dead-letter
-                  s3: {enabled: false}
-                partitions: {start: "2026-11-01T00:00:00Z"}
-                engine: {reconnect_initial_delay_ms: %d, reconnect_max_delay_ms: %d, connect_spacing_ms: 1, idle_timeout_seconds: %d}
-                """.formatted(INITIAL_DELAY.toMillis(), MAX_DELAY.toMillis(), IDLE_TIMEOUT_SECONDS);
-        return PipelineConfig.parse(yaml, dir, registry);
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {

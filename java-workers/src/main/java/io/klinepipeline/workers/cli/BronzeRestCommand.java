@@ -49,7 +49,7 @@ final class BronzeRestCommand extends WorkerCommand {
         BronzeRestJob job = new BronzeRestJob(config, run.registry(), run.migratedDatabase(), http, Clock.systemUTC(),
                 BronzeRestOptions.defaults(), Sleeper.real(), run.runLock());
         run.each(targets, target -> {
-            run.log("bronze-rest " + target.label() + " " + window);
+            run.progress("bronze-rest " + target.label() + " " + window);
             BronzeRestReport report = job.run(target.exchange(), target.symbol(), window);
             // A stopped fetch is an ERROR: the pipeline, not the exchange's data, is short of minutes.
             run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, report.stillMissing() == 0,
@@ -87,9 +87,10 @@ final class BronzeRestCommand extends WorkerCommand {
         m.put("still_missing", ofInt(report.stillMissing()));
         m.put("unfillable", ofInt(report.unfillable()));
         m.put("rebuilt_from_trades", ofInt(report.rebuiltFromTrades()));
+        m.put("beyond_history", ofInt(report.beyondHistory()));
         m.put("checked_empty", ofInt(report.checkedEmpty()));
         m.put("requests", ofInt(report.requests()));
-        m.put("waited_seconds", MetadataValue.ofFloat(report.waited().toMillis() / 1000.0)); // rate-limit pauses and retries
+        m.put("waited_seconds", MetadataValue.ofFloat(report.waited().toNanos() / 1e9)); // rate-limit pauses and retries
         m.put("still_missing_minutes", stillMissingMinutes(report));
         putStoppedBy(m, report);
         return m;

@@ -42,7 +42,7 @@ final class ExtToBronzeCommand extends WorkerCommand {
             ExtToBronzeJob job = new ExtToBronzeJob(config, run.registry(), run.migratedDatabase(), source, Clock.systemUTC(),
                     run.runLock());
             run.each(targets, target -> {
-                run.log("ext-to-bronze " + target.label() + " " + window);
+                run.progress("ext-to-bronze " + target.label() + " " + window);
                 ExtToBronzeReport report = job.run(target.exchange(), target.symbol(), window);
                 double bound = config.checks().maxDeadLetterShare();
                 run.reportCheck(target, CheckNames.DEAD_LETTER_SHARE, report.deadLetterShare() <= bound,

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             DescribeCommand.class,
             ListFinishedCommand.class,
             ImportJsonlCommand.class,
+            BronzeRetentionCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

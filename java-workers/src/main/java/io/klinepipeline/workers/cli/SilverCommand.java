@@ -50,7 +50,7 @@ final class SilverCommand extends WorkerCommand {
         SilverJob job = new SilverJob(config, name -> run.registry().get(name).sourcePrecedence(), run.migratedDatabase(),
                 Clock.systemUTC(), run.runLock());
         List<CanonicalPair> pairs = targets.stream().map(t -> CanonicalPair.parse(t.symbol())).toList();
-        run.log("silver " + (pairs.size() == 1 ? pairs.get(0) : pairs.size() + " pairs") + " " + window);
+        run.progress("silver " + (pairs.size() == 1 ? pairs.get(0) : pairs.size() + " pairs") + " " + window);
         // Every pair in one merge; each is then reported (or fails) on its own, as before.
         Map<CanonicalPair, SilverJob.Outcome> outcomes = job.runAll(pairs, window);
         run.each(targets, target -> {

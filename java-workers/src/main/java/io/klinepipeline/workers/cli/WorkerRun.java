@@ -356,6 +356,15 @@ final class WorkerRun implements AutoCloseable {
         }
     }
 
+    /**
+     * A line per target (which stream and window it starts on): the worker's own log only, on
+     * stderr, which Dagster keeps as the step's captured output. Sent through Pipes it would be a
+     * Dagster event per asset, each a write to the run storage: 1,100 a run at 500 streams.
+     */
+    void progress(String message) {
+        LOG.info(message);
+    }
+
     private static Optional<String> extra(PipesContextData context, String name) {
         return Optional.ofNullable(context.extraString(name)).filter(s -> !s.isBlank());
     }

@@ -18,7 +18,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,20 +118,20 @@ public final class BronzeRestJob {
         // would return nothing and recording that as "empty" would hide missing data.
         Instant oldestServed = rest.oldestServed(now).orElse(Instant.MIN);
         List<Instant> unfillable = missing.stream().filter(m -> m.isBefore(oldestServed)).toList();
-        if (!unfillable.isEmpty()) {
-            LOG.warn("{}: {} missing minutes ({} .. {}) are older than the exchange's REST history ({}): not fillable from REST",
-                    stream, unfillable.size(), unfillable.get(0), unfillable.get(unfillable.size() - 1), oldestServed);
-        }
         List<Instant> fetchable = missing.subList(unfillable.size(), missing.size());
         Optional<TradeHistoryApi> tradeHistory = unfillable.isEmpty() ? Optional.empty() : registry.get(exchange).tradeHistory();
+        if (!unfillable.isEmpty()) {
+            LOG.warn("{}: {} missing minutes ({} .. {}) are older than the exchange's REST candle history ({}): {}",
+                    stream, unfillable.size(), unfillable.get(0), unfillable.get(unfillable.size() - 1), oldestServed,
+                    tradeHistory.isPresent() ? "rebuilding them from its trade history" : "not fillable from REST");
+        }
         if (fetchable.isEmpty() && tradeHistory.isEmpty()) {
             return new BronzeRestReport(missing.size(), 0, missing.size(), 0, 0, missing, 0, Duration.ZERO, unfillable.size(), 0,
-                    emptyMinutes(exchange, symbol, window), listed(unfillable), Offending.none(), Optional.empty());
+                    unfillable.size(), emptyMinutes(exchange, symbol, window), listed(unfillable), Offending.none(), Optional.empty());
         }
-        List<KlineRequestPlan.Range> ranges = fetchable.isEmpty() ? List.of() : KlineRequestPlan.cover(fetchable,
-                // The smaller page of the oldest and the newest minute: exchanges serve older minutes in smaller pages (OKX).
-                Math.min(rest.maxCandlesPerRequest(fetchable.get(0), now),
-                        rest.maxCandlesPerRequest(fetchable.get(fetchable.size() - 1), now)));
+        // Each request's page by the age of its first minute: exchanges serve older minutes in smaller
+        // pages (OKX), so the old part of a gap takes small pages and the recent part large ones.
+        Deque<KlineRequestPlan.Range> ranges = new ArrayDeque<>(KlineRequestPlan.cover(fetchable, m -> rest.maxCandlesPerRequest(m, now)));
         LOG.info("{}: {} missing minutes in {}, {} requests{}", stream, missing.size(), window, ranges.size(),
                 tradeHistory.isPresent() ? ", and " + unfillable.size() + " to rebuild from the exchange's trades" : "");
 
@@ -143,11 +145,25 @@ public final class BronzeRestJob {
         try {
             Duration pause = Duration.ZERO;
             if (tradeHistory.isPresent()) {
-                new TradeRebuild(tradeHistory.get(), fetcher, exchangeConfig.restUrl(), exchange, symbol, MAX_TRADE_PAGES_PER_RUN)
+                // The last trade page's pause is owed before the first OHLC request: Kraken counts both against one limit.
+                pause = new TradeRebuild(tradeHistory.get(), fetcher, exchangeConfig.restUrl(), exchange, symbol, MAX_TRADE_PAGES_PER_RUN)
                         .rebuild(unfillable, pause, rebuilt);
             }
-            for (KlineRequestPlan.Range range : ranges) {
-                URI uri = rest.klinesRequest(exchangeConfig.restUrl(), symbol, range.from(), range.toExclusive(), clock.instant());
+            while (!ranges.isEmpty()) {
+                KlineRequestPlan.Range range = ranges.removeFirst();
+                Instant sendAt = clock.instant();
+                if (range.minutes() > rest.maxCandlesPerRequest(range.from(), sendAt)) {
+                    // Its minutes aged past a large page's reach since the plan (pauses, retries): asked
+                    // as planned, the page would end short and the minutes past it be taken as empty.
+                    List<KlineRequestPlan.Range> split = KlineRequestPlan.cover(range.missing(), m -> rest.maxCandlesPerRequest(m, sendAt));
+                    LOG.info("{}: {} .. {} is now beyond its planned page; asking it in {} requests", stream, range.from(),
+                            range.toExclusive(), split.size());
+                    for (int i = split.size() - 1; i >= 0; i--) {
+                        ranges.addFirst(split.get(i));
+                    }
+                    continue;
+                }
+                URI uri = rest.klinesRequest(exchangeConfig.restUrl(), symbol, range.from(), range.toExclusive(), sendAt);
                 fetcher.pause(pause, uri);
                 KlineFetcher.Response response = fetcher.fetch(uri, symbol);
                 classify(range, response, fills, empties, resolved);
@@ -181,7 +197,7 @@ public final class BronzeRestJob {
         List<Instant> failed = stillMissing.stream().filter(m -> !beyondHistory.contains(m)).toList();
         BronzeRestReport report = new BronzeRestReport(missing.size(), written.filled().size(), stillMissing.size(),
                 fetcher.requests(), written.checkedEmpty(), stillMissing, fetcher.retries(), fetcher.waited(),
-                stillUnfillable.size(), rebuilt.fills().size(),
+                stillUnfillable.size(), rebuilt.fills().size(), unfillable.size(),
                 emptyMinutes(exchange, symbol, window), listed(stillUnfillable), listed(failed), Optional.ofNullable(stoppedBy));
         if (interrupted != null) {
             LOG.warn("{}: interrupted; stored what was fetched before: {}", stream, report.summary());

@@ -22,6 +22,8 @@ import io.klinepipeline.workers.report.Offending;
  *     (Kraken serves only its last 720 candles): never asked for, never taken as empty
  * @param rebuiltFromTrades of {@code filled}, the candles rebuilt from the exchange's trade history
  *     for minutes beyond its candle history (Kraken's public Trades)
+ * @param beyondHistory the missing minutes older than the exchange's candle history reached at the
+ *     run's start, rebuilt from trades or not: the part of the gap only trade pages can fill
  * @param emptyMinutes minutes of the window the exchange has no candle for (this run's and earlier
  *     runs' findings) and bronze no final row: excused by the check, listed so a user sees them
  * @param unfillableMinutes the still-missing minutes beyond the exchange's REST history
@@ -41,6 +43,7 @@ public record BronzeRestReport(
         Duration waited,
         long unfillable,
         long rebuiltFromTrades,
+        long beyondHistory,
         Offending<Instant> emptyMinutes,
         Offending<Instant> unfillableMinutes,
         Offending<Instant> failedMinutes,
@@ -55,7 +58,7 @@ public record BronzeRestReport(
     }
 
     static BronzeRestReport nothingMissing(Offending<Instant> emptyMinutes) {
-        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0, emptyMinutes, Offending.none(), Offending.none(),
+        return new BronzeRestReport(0, 0, 0, 0, 0, List.of(), 0, Duration.ZERO, 0, 0, 0, emptyMinutes, Offending.none(), Offending.none(),
                 Optional.empty());
     }
 

@@ -42,6 +42,8 @@ final class KlineFetcher {
     private final BronzeRestOptions options;
     private final String stream;
     private long requests;
+    /** The last request sent: the pause its response advised is owed only by requests under the same limit. */
+    private URI lastRequest;
     private long retries;
     private Duration waited = Duration.ZERO;
 
@@ -64,7 +66,7 @@ final class KlineFetcher {
 
     /** One kline request: its candles, each final only if over by our clock less a settle margin. */
     Response fetch(URI uri, String symbol) throws RestFetchException, InterruptedException {
-        Body body = get(uri, rest::advise);
+        Body body = get(uri, (status, header, text) -> rest.advise(uri, status, header, text));
         try {
             // A candle counts as over only SETTLE_MARGIN after its end by our clock: a clock a
             // little ahead of the exchange's must not store the still-open minute as final.
@@ -91,6 +93,7 @@ final class KlineFetcher {
         int attempt = 0;
         while (true) {
             requests++;
+            lastRequest = uri;
             HttpResponse<String> response;
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -113,9 +116,17 @@ final class KlineFetcher {
         }
     }
 
-    /** The pause the exchange advised before the next request; counts against the run's total wait. */
+    /**
+     * The pause the exchange advised before the next request; counts against the run's total wait.
+     * None when {@code next} goes to an endpoint with a rate limit of its own (OKX's two candle
+     * endpoints): the pause kept the last request's endpoint within its limit.
+     */
     void pause(Duration pause, URI next) throws RestFetchException, InterruptedException {
         if (pause.isZero() || pause.isNegative()) {
+            return;
+        }
+        if (lastRequest != null && !rest.sharesRateLimit(lastRequest, next)) {
+            LOG.debug("{}: no pause before {}: its endpoint's rate limit is not the last request's", stream, next);
             return;
         }
         if (waited.plus(pause).compareTo(options.maxTotalWait()) > 0) {

@@ -49,12 +49,14 @@ final class TradeRebuild {
     /**
      * @param minutes the minutes to rebuild, oldest first, all over
      * @param pause the pause the exchange advised before the first request
+     * @param into where the candles and empty minutes found go
+     * @return the pause the exchange advised after the last page, owed before the next request
      */
-    Result rebuild(List<Instant> minutes, Duration pause, Result into) throws RestFetchException, InterruptedException {
+    Duration rebuild(List<Instant> minutes, Duration pause, Result into) throws RestFetchException, InterruptedException {
         for (List<Instant> run : consecutiveRuns(minutes)) {
             pause = rebuildRun(run, pause, into);
         }
-        return into;
+        return pause;
     }
 
     static Result empty() {

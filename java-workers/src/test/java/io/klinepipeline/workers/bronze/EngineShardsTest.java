@@ -3,11 +3,11 @@ package io.klinepipeline.workers.bronze;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
 import io.klinepipeline.workers.db.Database;
@@ -48,14 +48,14 @@ class EngineShardsTest {
         ExchangeRegistry registry = ExchangeRegistry.standard();
         // S3Proxy first: it takes seconds to start, which the simulated clock must not spend.
         try (S3ProxyServer s3 = S3ProxyServer.withBucket(BUCKET)) {
-            SimClock clock = SimClock.startingAt(START.minusSeconds(20), 60);
+            SimulatedClock clock = SimulatedClock.startingAt(START.minusSeconds(20), 60);
             try (ExchangeSimulator simulator = ExchangeSimulator.start(SimulatorOptions.forTests(clock))) {
                 shardsCapture(registry, s3, clock, simulator);
             }
         }
     }
 
-    private void shardsCapture(ExchangeRegistry registry, S3ProxyServer s3, SimClock clock, ExchangeSimulator simulator)
+    private void shardsCapture(ExchangeRegistry registry, S3ProxyServer s3, SimulatedClock clock, ExchangeSimulator simulator)
             throws Exception {
         {
             PipelineConfig shardA = config(simulator, s3, Map.of("binance", List.of("BTCUSDT")), "shard-a");
@@ -105,7 +105,7 @@ class EngineShardsTest {
         }
     }
 
-    private static Engine engine(PipelineConfig config, ExchangeRegistry registry, SimClock clock, S3ProxyServer s3) {
+    private static Engine engine(PipelineConfig config, ExchangeRegistry registry, SimulatedClock clock, S3ProxyServer s3) {
         return new Engine(config, registry, clock,
                 () -> StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())),
                 new EngineOptions(Duration.ofSeconds(60), Duration.ofSeconds(20)).withConnectionLimitSpeedup(60));

@@ -476,6 +476,8 @@ class KlineWorkerCliTest {
             assertThat(eth.get("stopped_by").get("raw_value").asText()).contains("HTTP 400").contains("Invalid symbol.");
             assertThat(eth.get("failed").get("raw_value").asLong()).isEqualTo(2);
             assertThat(sent.get(sent.size() - 1).get("params").has("exception")).as("closed without a failure").isFalse();
+            assertThat(sent(sent, "log")).as("no line per target through Pipes: each would be a Dagster event to record")
+                    .extracting(l -> l.get("message").asText()).isEmpty();
         } finally {
             rest.stop(0);
         }

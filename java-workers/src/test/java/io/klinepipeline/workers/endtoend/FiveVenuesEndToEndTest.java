@@ -3,12 +3,12 @@ package io.klinepipeline.workers.endtoend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.CanonicalPair;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.Engine;
 import io.klinepipeline.engine.EngineOptions;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -72,7 +72,7 @@ class FiveVenuesEndToEndTest {
 
     @Test
     void silverHoldsEveryMinuteOfEveryVenueExactlyAndASecondRunChangesNothing() throws Exception {
-        SimClock clock = SimClock.startingAt(HOUR.minusSeconds(70), SPEED);
+        SimulatedClock clock = SimulatedClock.startingAt(HOUR.minusSeconds(70), SPEED);
         simulator = ExchangeSimulator.start(SimulatorOptions.forTests(clock));
         for (String venue : SYMBOLS.keySet()) {
             simulator.faults(venue).gap(HOUR.plusSeconds(20 * 60), HOUR.plusSeconds(23 * 60));
@@ -104,7 +104,7 @@ class FiveVenuesEndToEndTest {
     }
 
     /** ext-to-bronze and bronze-rest for every stream, then silver for both canonical pairs. */
-    private Map<String, Long> runAllLayers(PipelineConfig config, ExchangeRegistry registry, Database database, SimClock clock,
+    private Map<String, Long> runAllLayers(PipelineConfig config, ExchangeRegistry registry, Database database, SimulatedClock clock,
             boolean first) throws Exception {
         long restRequests = 0;
         long restFilled = 0;
@@ -198,7 +198,7 @@ class FiveVenuesEndToEndTest {
                 """, dir, registry);
     }
 
-    private static void sleepUntil(SimClock clock, Instant simulated) throws InterruptedException {
+    private static void sleepUntil(SimulatedClock clock, Instant simulated) throws InterruptedException {
         Thread.sleep(Math.max(0, clock.realDelayUntil(simulated).toMillis()) + 1);
     }
 }

@@ -3,11 +3,11 @@ package io.klinepipeline.workers.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klinepipeline.chaos.ChaosRow;
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.CanonicalPair;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.engine.EngineMain;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -119,7 +119,7 @@ class KilledEngineHealedByRestTest {
         Duration windowWall = WALL_PER_KILL.multipliedBy(kills);
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        SimClock clock = SimClock.anchored(HOUR.minusMillis((long) (LEAD.toMillis() * SPEED)), Instant.now(), SPEED);
+        SimulatedClock clock = SimulatedClock.anchored(HOUR.minusMillis((long) (LEAD.toMillis() * SPEED)), Instant.now(), SPEED);
         log.info("kill -9 then bronze-rest: {} kills through {} simulated hour(s), {} s of wall time (speed {}), seed {}, clock {}",
                 kills, hours, windowWall.toSeconds(), SPEED, seed, clock.anchorForm());
         simulator = ExchangeSimulator.start(SimulatorOptions.forTests(clock));
@@ -348,7 +348,7 @@ class KilledEngineHealedByRestTest {
     }
 
     /** The engine's main class in a JVM of its own, on this test's class path and the simulator's clock; a log file per run. */
-    private Process startEngine(Path config, SimClock clock, int run) throws IOException {
+    private Process startEngine(Path config, SimulatedClock clock, int run) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), EngineMain.class.getName(), "--config", config.toString(),
@@ -362,7 +362,7 @@ class KilledEngineHealedByRestTest {
         return dir.resolve("engine-run-" + run + ".log");
     }
 
-    private static void sleepUntil(SimClock clock, Instant simulated) throws InterruptedException {
+    private static void sleepUntil(SimulatedClock clock, Instant simulated) throws InterruptedException {
         Thread.sleep(clock.realDelayUntil(simulated).toMillis() + 1);
     }
 

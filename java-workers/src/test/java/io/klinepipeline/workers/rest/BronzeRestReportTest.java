@@ -16,7 +16,7 @@ class BronzeRestReportTest {
         Instant t0 = Instant.parse("2026-11-24T00:00:00Z");
         List<Instant> minutes = IntStream.range(0, 500).mapToObj(i -> t0.plusSeconds(60L * i)).toList();
 
-        BronzeRestReport report = new BronzeRestReport(500, 0, 500, 1, 0, minutes, 0, Duration.ZERO, 0, 0,
+        BronzeRestReport report = new BronzeRestReport(500, 0, 500, 1, 0, minutes, 0, Duration.ZERO, 0, 0, 0,
                 Offending.none(), Offending.none(), new Offending<>(500, minutes), java.util.Optional.empty());
 
         assertThat(report.stillMissing()).isEqualTo(500);

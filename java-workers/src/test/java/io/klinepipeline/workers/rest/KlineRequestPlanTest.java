@@ -45,4 +45,20 @@ class KlineRequestPlanTest {
     void nothingMissingNeedsNoRequest() {
         assertThat(KlineRequestPlan.cover(List.of(), 1000)).isEmpty();
     }
+
+    @Test
+    void anOldPartOfAGapTakesSmallPagesUntilTheLargePagesReachBegins() {
+        // OKX-like: minutes from 1000 on in pages of 300, older ones in pages of 100.
+        List<Instant> gap = IntStream.range(950, 2390).mapToObj(KlineRequestPlanTest::minute).toList();
+
+        List<KlineRequestPlan.Range> ranges = KlineRequestPlan.cover(gap, m -> m.isBefore(minute(1000)) ? 100 : 300);
+
+        // 50 old minutes and 1,390 recent: one small page (950-1049, reaching into the recent part),
+        // then ceil(1,340 / 300) large ones. Small pages throughout would take 15.
+        assertThat(ranges).extracting(KlineRequestPlan.Range::from)
+                .containsExactly(minute(950), minute(1050), minute(1350), minute(1650), minute(1950), minute(2250));
+        assertThat(ranges.get(0).minutes()).isEqualTo(100);
+        assertThat(ranges.subList(1, 5)).allSatisfy(r -> assertThat(r.minutes()).isEqualTo(300));
+        assertThat(ranges.get(5).toExclusive()).isEqualTo(minute(2390));
+    }
 }

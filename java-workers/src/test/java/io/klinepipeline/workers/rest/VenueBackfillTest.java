@@ -3,9 +3,9 @@ package io.klinepipeline.workers.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.klinepipeline.clock.SimulatedClock;
 import io.klinepipeline.config.PipelineConfig;
 import io.klinepipeline.exchange.ExchangeRegistry;
-import io.klinepipeline.simulator.market.SimClock;
 import io.klinepipeline.simulator.market.TrueCandle;
 import io.klinepipeline.simulator.server.ExchangeSimulator;
 import io.klinepipeline.simulator.server.SimulatorOptions;
@@ -40,7 +40,7 @@ class VenueBackfillTest {
 
     @BeforeAll
     static void startSimulator() throws Exception {
-        simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimClock.startingAt(NOW, 1)));
+        simulator = ExchangeSimulator.start(SimulatorOptions.forTests(SimulatedClock.startingAt(NOW, 1)));
     }
 
     @AfterAll
@@ -172,5 +172,138 @@ class VenueBackfillTest {
         BronzeRestReport again = new BronzeRestJob(config, ExchangeRegistry.standard(), database, HTTP,
                 simulator.clock(), BronzeRestOptions.defaults(), wait -> { }).run("kraken", "BTC/USD", window);
         assertThat(again.missing()).isZero();
+    }
+
+    /**
+     * The fewest requests each venue's documented pages allow for a day's gap ending 10 minutes ago,
+     * worked out here from the documents, not from kline-core's constants: Binance and Bybit 1,000
+     * candles a request, Coinbase 350; OKX /candles 300 for its last 1,440 minutes and
+     * /history-candles 100 for older ones; Kraken's OHLC its last 720 minutes in one request, older
+     * minutes only from Trades, 1,000 trades a page, read until a trade past the gap's end shows
+     * the last minute complete. And the pauses: the documented rate's spacing between requests
+     * under one limit (Coinbase 10/s, Bybit 600/5 s, Kraken 1/s, OKX 40/2 s and 20/2 s, each
+     * endpoint its own), nothing before a request under another limit, Binance's weight budget
+     * (6,000 a minute, 2 a request) untouched by two requests.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"binance, BTCUSDT", "coinbase, BTC-USD", "kraken, BTC/USD", "bybit, BTCUSDT", "okx, BTC-USDT"})
+    void aDaysGapTakesTheFewestRequestsTheVenuesDocumentedPagesAllowPacedAtItsDocumentedRate(String venue, String symbol)
+            throws Exception {
+        Database database = TestDatabases.migrated();
+        PipelineConfig config = config(venue, symbol);
+        Instant before = simulator.clock().instant();
+        Instant openMinute = before.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant end = openMinute.minus(Duration.ofMinutes(10));
+        TimeWindow window = new TimeWindow(end.minus(Duration.ofMinutes(1440)), end);
+        simulator.faults(venue).clear();
+        List<Duration> sleeps = new CopyOnWriteArrayList<>();
+        long requestsBefore = simulator.stats(venue).restRequests();
+
+        BronzeRestReport report = new BronzeRestJob(config, ExchangeRegistry.standard(), database, HTTP,
+                simulator.clock(), BronzeRestOptions.defaults(), sleeps::add).run(venue, symbol, window);
+
+        long fewest;
+        Duration pauses;
+        switch (venue) {
+            case "binance" -> {
+                fewest = ceil(1440, 1000);
+                pauses = Duration.ZERO;
+            }
+            case "bybit" -> {
+                fewest = ceil(1440, 1000);
+                pauses = Duration.ofSeconds(5).dividedBy(600).multipliedBy(fewest - 1);
+            }
+            case "coinbase" -> {
+                fewest = ceil(1440, 350);
+                pauses = Duration.ofMillis(100).multipliedBy(fewest - 1);
+            }
+            case "okx" -> {
+                // Greedy from the oldest minute: a request starting before /candles' reach takes 100, else 300.
+                Instant reach = openMinute.minus(Duration.ofMinutes(1439));
+                long history = 0;
+                long recent = 0;
+                for (Instant m = window.start(); m.isBefore(end); ) {
+                    boolean old = m.isBefore(reach);
+                    m = m.plus(Duration.ofMinutes(old ? 100 : 300));
+                    if (old) {
+                        history++;
+                    } else {
+                        recent++;
+                    }
+                }
+                fewest = history + recent;
+                pauses = Duration.ofMillis(100).multipliedBy(Math.max(0, history - 1))
+                        .plus(Duration.ofMillis(50).multipliedBy(Math.max(0, recent - 1)));
+            }
+            case "kraken" -> {
+                // The run's own count of minutes beyond the OHLC's 720, checked against the clock around it.
+                long beyond = report.beyondHistory();
+                Instant after = simulator.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+                assertThat(beyond).isBetween(beyondOhlc(window, openMinute), beyondOhlc(window, after));
+                int trades = simulator.trueCandles(venue, symbol, window.start(), window.start().plus(Duration.ofMinutes(beyond)))
+                        .stream().mapToInt(TrueCandle::tradeCount).sum();
+                fewest = ceil(trades + 1, 1000) + ceil(1440 - beyond, 720);
+                pauses = Duration.ofSeconds(1).multipliedBy(fewest - 1);
+            }
+            default -> throw new IllegalArgumentException(venue);
+        }
+        assertThat(report.stillMissing()).isZero();
+        assertThat(report.retries()).isZero();
+        assertThat(simulator.stats(venue).restRequests() - requestsBefore).as("requests the simulator counted").isEqualTo(fewest);
+        assertThat(report.requests()).isEqualTo(fewest);
+        assertThat(sleeps.stream().reduce(Duration.ZERO, Duration::plus)).as("paused at the documented rate, no slower")
+                .isEqualTo(pauses);
+    }
+
+    /**
+     * A range planned for OKX's /candles (page 300) whose minutes are older than its last 1,440 by the
+     * time it is sent is asked from /history-candles in pages of 100; asked in one, the 200 minutes
+     * past the page would be recorded as empty.
+     */
+    @org.junit.jupiter.api.Test
+    void anOkxRangeThatAgesPastTheRecentEndpointBeforeItIsSentIsAskedInHistoryPages() throws Exception {
+        Database database = TestDatabases.migrated();
+        PipelineConfig config = config("okx", "BTC-USDT");
+        Instant end = simulator.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
+        TimeWindow window = new TimeWindow(end.minus(Duration.ofMinutes(300)), end);
+        simulator.faults("okx").clear();
+        // The plan is made at the run's first reading of the clock; every later reading is a day on.
+        java.util.concurrent.atomic.AtomicInteger readings = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Clock aging = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                Instant now = simulator.clock().instant();
+                return readings.getAndIncrement() == 0 ? now : now.plus(Duration.ofDays(1));
+            }
+        };
+        long requestsBefore = simulator.stats("okx").restRequests();
+
+        BronzeRestReport report = new BronzeRestJob(config, ExchangeRegistry.standard(), database, HTTP, aging,
+                BronzeRestOptions.defaults(), wait -> { }).run("okx", "BTC-USDT", window);
+
+        assertThat(report.filled()).as("every minute stored from a page that had it").isEqualTo(300);
+        assertThat(report.checkedEmpty()).as("none taken as empty").isZero();
+        assertThat(report.stillMissing()).isZero();
+        assertThat(simulator.stats("okx").restRequests() - requestsBefore).as("three history pages of 100").isEqualTo(3);
+    }
+
+    private static long ceil(long minutes, long page) {
+        return (minutes + page - 1) / page;
+    }
+
+    /** The window's minutes older than the 720 Kraken's OHLC serves while {@code openMinute} is open. */
+    private static long beyondOhlc(TimeWindow window, Instant openMinute) {
+        Instant oldestServed = openMinute.minus(Duration.ofMinutes(719));
+        return Math.max(0, Math.min(1440, Duration.between(window.start(), oldestServed).toMinutes()));
     }
 }

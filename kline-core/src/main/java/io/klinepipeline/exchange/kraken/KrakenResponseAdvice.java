@@ -22,8 +22,8 @@ import java.util.function.Function;
  * for a few seconds (or possibly longer if calls continue to be made)".
  */
 final class KrakenResponseAdvice {
-    /** 1.5 s between requests: comfortably under Kraken's one public call per second. */
-    static final Duration PACE = Duration.ofMillis(1500);
+    /** 1 s between requests: Kraken's "1 per second (or less)" stays within its public limits. */
+    static final Duration PACE = Duration.ofSeconds(1);
     /** Long enough for Kraken's "few seconds" of restriction to lapse without prolonging it. */
     static final Duration RATE_LIMITED_WAIT = Duration.ofSeconds(10);
     static final Duration SERVICE_WAIT = Duration.ofSeconds(5);

@@ -42,12 +42,15 @@ final class OkxRestKlineApi implements RestKlineApi {
     static final int RECENT_PAGE = 300;
     static final int HISTORY_PAGE = 100;
     /**
-     * /candles only for minutes at least this far inside its 1,440: a request may be sent well
-     * after it was built (queues, retries), and the history endpoint serves recent minutes too.
+     * /candles only for minutes at least this far inside its 1,440. The endpoint is chosen when the
+     * request is sent (bronze-rest splits a planned /candles range that aged out of reach by then),
+     * so the margin only covers a clock behind OKX's and the request's time in flight.
      */
-    static final int RECENT_MARGIN_MINUTES = 60;
-    /** 5 requests a second: half of the 20 per 2 s of history-candles (and a quarter of /candles' rate). */
-    static final Duration PACE = Duration.ofMillis(200);
+    static final int RECENT_MARGIN_MINUTES = 2;
+    /** /candles: 40 requests per 2 s per IP, so one every 50 ms. */
+    static final Duration RECENT_PACE = Duration.ofMillis(50);
+    /** /history-candles: 20 requests per 2 s per IP, so one every 100 ms. */
+    static final Duration HISTORY_PACE = Duration.ofMillis(100);
     /** The limits are counted over 2 s windows: wait one whole window. */
     static final Duration RATE_LIMITED_WAIT = Duration.ofSeconds(2);
     static final Duration SERVER_RETRY = Duration.ofSeconds(2);
@@ -114,8 +117,25 @@ final class OkxRestKlineApi implements RestKlineApi {
         return out;
     }
 
+    /** Paced as the slower endpoint, history-candles: which one answered is not in the response. */
     @Override
     public RateLimitAdvice advise(int status, Function<String, Optional<String>> header, String body) {
+        return advise(HISTORY_PACE, status, header, body);
+    }
+
+    /** Paced by the endpoint asked: each has its own limit. */
+    @Override
+    public RateLimitAdvice advise(URI request, int status, Function<String, Optional<String>> header, String body) {
+        return advise(RECENT_PATH.equals(request.getPath()) ? RECENT_PACE : HISTORY_PACE, status, header, body);
+    }
+
+    /** "Rate limit: 40 requests per 2 seconds" and "20 requests per 2 seconds" are each endpoint's own. */
+    @Override
+    public boolean sharesRateLimit(URI previous, URI next) {
+        return previous.getPath().equals(next.getPath());
+    }
+
+    private static RateLimitAdvice advise(Duration pace, int status, Function<String, Optional<String>> header, String body) {
         JsonNode root = ResponseValues.jsonOrNull(body);
         String code = root == null || !root.isObject() || !root.has("code") ? null : root.get("code").asText();
         if (status == 429 || RATE_LIMIT.equals(code)) {
@@ -130,7 +150,7 @@ final class OkxRestKlineApi implements RestKlineApi {
             return RateLimitAdvice.fail("HTTP " + status + (code == null ? "" : ", code " + code) + msg(root));
         }
         if (code == null || OK.equals(code)) {
-            return RateLimitAdvice.proceed(PACE); // without a code, parseKlines says what is wrong with the body
+            return RateLimitAdvice.proceed(pace); // without a code, parseKlines says what is wrong with the body
         }
         if (TRY_AGAIN.contains(code)) {
             return RateLimitAdvice.retryAfter(SERVER_RETRY, "OKX code " + code + msg(root));

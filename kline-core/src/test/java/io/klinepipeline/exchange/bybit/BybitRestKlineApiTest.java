@@ -119,10 +119,11 @@ class BybitRestKlineApiTest {
     }
 
     @Test
-    void proceedsAtTenRequestsASecondAndSlowsWhenTheLimitRunsLow() {
-        assertThat(api.advise(200, headers(), body())).isEqualTo(RateLimitAdvice.proceed(Duration.ofMillis(100)));
+    void proceedsAtTheIpLimitsOwnRateAndSlowsWhenTheLimitRunsLow() {
+        Duration ipRate = Duration.ofSeconds(5).dividedBy(600); // 600 requests per 5 s
+        assertThat(api.advise(200, headers(), body())).isEqualTo(RateLimitAdvice.proceed(ipRate));
         assertThat(api.advise(200, headers("X-Bapi-Limit", "600", "X-Bapi-Limit-Status", "599"), body()).delay())
-                .isEqualTo(Duration.ofMillis(100));
+                .isEqualTo(ipRate);
         RateLimitAdvice low = api.advise(200, headers("x-bapi-limit", "600", "x-bapi-limit-status", "12",
                 "x-bapi-limit-reset-timestamp", String.valueOf(NOW.toEpochMilli())), body());
         assertThat(low.action()).isEqualTo(Action.PROCEED);

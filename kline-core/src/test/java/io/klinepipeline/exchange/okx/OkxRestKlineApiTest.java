@@ -61,10 +61,10 @@ class OkxRestKlineApiTest {
     }
 
     @Test
-    void choosesTheEndpointByAgeWithAnHourOfMargin() {
+    void choosesTheEndpointByAgeWithTwoMinutesOfMargin() {
         Instant minute = Instant.parse("2026-11-24T12:00:00Z"); // the still-open minute at NOW
         Instant oldestOfRecent = minute.minusSeconds(1439 * 60); // /candles serves these 1,440
-        Instant oldestSafe = minute.minusSeconds((1439 - 60) * 60);
+        Instant oldestSafe = minute.minusSeconds((1439 - 2) * 60);
         assertThat(path(minute)).endsWith("/candles");
         assertThat(path(oldestSafe)).endsWith("/candles");
         assertThat(api.maxCandlesPerRequest(oldestSafe, NOW)).isEqualTo(300);
@@ -163,11 +163,16 @@ class OkxRestKlineApiTest {
     }
 
     @Test
-    void proceedsAtAPaceWithinBothEndpointsLimits() {
-        RateLimitAdvice ok = api.advise(200, headers(), body());
-        assertThat(ok).isEqualTo(RateLimitAdvice.proceed(Duration.ofMillis(200)));
-        // history-candles allows 20 requests per 2 s, candles 40: one request per pause stays under both.
-        assertThat(Duration.ofSeconds(2).dividedBy(ok.delay())).isLessThanOrEqualTo(20);
+    void pacesEachEndpointAtItsOwnLimitsRate() {
+        URI recent = api.klinesRequest(BASE, "BTC-USDT", NOW.minusSeconds(3600), NOW.minusSeconds(60), NOW);
+        URI history = api.klinesRequest(BASE, "BTC-USDT", NOW.minusSeconds(86_400 * 3), NOW.minusSeconds(86_400 * 3 - 600), NOW);
+        // candles allows 40 requests per 2 s, history-candles 20: one request per pause is each one's own rate.
+        assertThat(api.advise(recent, 200, headers(), body())).isEqualTo(RateLimitAdvice.proceed(Duration.ofMillis(50)));
+        assertThat(api.advise(history, 200, headers(), body())).isEqualTo(RateLimitAdvice.proceed(Duration.ofMillis(100)));
+        assertThat(api.advise(200, headers(), body())).as("endpoint unknown: the slower one's pace")
+                .isEqualTo(RateLimitAdvice.proceed(Duration.ofMillis(100)));
+        assertThat(api.sharesRateLimit(history, recent)).as("each endpoint has its own limit").isFalse();
+        assertThat(api.sharesRateLimit(recent, recent)).isTrue();
         assertThat(api.advise(200, headers(), "not json").action()).as("parseKlines reports the shape").isEqualTo(Action.PROCEED);
     }
 
