@@ -52,6 +52,8 @@ def test_silver_merge_gives_the_table_the_per_row_upserts_give_and_changes_nothi
     assert checks["silver_rows"] == checks["expected_silver_rows"] == checks["baseline_rows"] == checks["inserted_first"]
     assert checks["rows_differing_from_baseline"] == 0
     assert checks["inserted_second"] == 0 and checks["baseline_changed_second"] == 0
+    # Every pair (5 listings each) of the second launch was reported from the first's merge mark.
+    assert checks["pairs_from_marks_second"] == checks["listings"] // 5
 
 
 def test_rest_backfill_fills_every_venues_gap_in_the_fewest_requests(tiny_run: Path) -> None:

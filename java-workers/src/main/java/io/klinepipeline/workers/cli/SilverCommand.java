@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "silver", mixinStandardHelpOptions = true,
         header = "Merge a pair's final bronze minutes, all exchanges, into silver.fact_ohlcv.",
         description = {
-            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv in one statement. Re-running changes nothing; two runs of one pair take turns (see --lock-wait). Several pairs (or --all-symbols) are merged in one run, each in its own statement; a pair that fails does not stop the others.",
+            "For every configured exchange listing the pair, takes the final bronze rows of the window, keeps one per (exchange, minute) - the exchange's preferred source (websocket over rest, or rest over websocket where the websocket candle is built from trades), then the latest ingestion_ts - and upserts them into silver.fact_ohlcv. Several pairs (or --all-symbols) are merged in one run and one statement; a pair that fails does not stop the others. Re-running changes nothing; a rerun of a window wholly over whose bronze has not changed since its last merge reads neither bronze nor silver and reports what that merge found (silver.merge_marks). Two runs of one pair take turns (see --lock-wait).",
             "",
             "Example: kline-worker silver --symbol BTC-USDT --symbol ETH-USDT --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z"})
 final class SilverCommand extends WorkerCommand {
@@ -49,10 +49,16 @@ final class SilverCommand extends WorkerCommand {
         TimeWindow window = run.window(windowOptions);
         SilverJob job = new SilverJob(config, name -> run.registry().get(name).sourcePrecedence(), run.migratedDatabase(),
                 Clock.systemUTC(), run.runLock());
+        List<CanonicalPair> pairs = targets.stream().map(t -> CanonicalPair.parse(t.symbol())).toList();
+        run.progress("silver " + (pairs.size() == 1 ? pairs.get(0) : pairs.size() + " pairs") + " " + window);
+        // Every pair in one merge; each is then reported (or fails) on its own, as before.
+        Map<CanonicalPair, SilverJob.Outcome> outcomes = job.runAll(pairs, window);
         run.each(targets, target -> {
-            CanonicalPair pair = CanonicalPair.parse(target.symbol());
-            run.progress("silver " + pair + " " + window);
-            SilverReport report = job.run(pair, window);
+            SilverJob.Outcome outcome = outcomes.get(CanonicalPair.parse(target.symbol()));
+            if (outcome.failure() != null) {
+                throw outcome.failure();
+            }
+            SilverReport report = outcome.report();
             long missing = report.missingMinutes();
             run.reportCheck(target, CheckNames.NO_MISSING_MINUTES, missing == 0, Map.of(
                     "missing_minutes", ofInt(missing),

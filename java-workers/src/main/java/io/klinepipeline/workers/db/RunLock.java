@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,36 @@ public final class RunLock {
         Duration waited = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("{} {}: waited {} ms for another run ({}) to finish", job, key, waited.toMillis(), holder);
         return waited;
+    }
+
+    /**
+     * Takes, without waiting, the locks of {@code job} for every key that no other run holds, in one
+     * round trip (a launch merging many pairs takes many locks); returns the keys not granted, in
+     * their order, which the caller then waits for one by one with {@link #hold}.
+     */
+    public List<String> holdFree(Connection connection, String job, List<String> keys) throws SQLException {
+        List<String> taken = new ArrayList<>();
+        try (PreparedStatement lock = connection.prepareStatement("SELECT k.key FROM unnest(?::text[]) WITH ORDINALITY AS k(key, n)"
+                + " WHERE pg_try_advisory_lock(hashtext(?), hashtext(k.key)) ORDER BY k.n")) {
+            lock.setArray(1, connection.createArrayOf("text", keys.toArray()));
+            lock.setString(2, job);
+            try (ResultSet rs = lock.executeQuery()) {
+                while (rs.next()) {
+                    taken.add(rs.getString(1));
+                }
+            }
+        }
+        return keys.stream().filter(k -> !taken.contains(k)).toList();
+    }
+
+    /** Releases locks this session holds (a batch that could not take them all at once, before waiting in order). */
+    public void release(Connection connection, String job, List<String> keys) throws SQLException {
+        try (PreparedStatement unlock = connection.prepareStatement(
+                "SELECT pg_advisory_unlock(hashtext(?), hashtext(k.key)) FROM unnest(?::text[]) AS k(key)")) {
+            unlock.setString(1, job);
+            unlock.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            unlock.execute();
+        }
     }
 
     private static boolean tryLock(Connection connection, String job, String key) throws SQLException {

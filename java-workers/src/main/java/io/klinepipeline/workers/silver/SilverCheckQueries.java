@@ -113,36 +113,69 @@ final class SilverCheckQueries {
             """.formatted(SCOPE, PREVIEW_ROWS_PER_VENUE);
 
     /**
-     * Each venue's newest minute of the pair in silver, any window: one backward step of the primary
-     * key's index per venue, so it costs the same on a table of years.
+     * Each venue's newest minute of each pair in silver, any window: one backward step of the
+     * primary key's index per pair and venue, so it costs the same on a table of years.
      */
     static final String NEWEST_MINUTES = """
-            SELECT e.exchange,
+            SELECT e.symbol, e.exchange,
                    (SELECT f.interval_end FROM silver.fact_ohlcv f
-                     WHERE f.exchange = e.exchange AND f.symbol = ? AND f.interval_seconds = %d
+                     WHERE f.exchange = e.exchange AND f.symbol = e.symbol AND f.interval_seconds = %d
                      ORDER BY f.interval_start DESC LIMIT 1) AS newest_end
-              FROM unnest(?::text[]) WITH ORDINALITY AS e(exchange, n)
+              FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS e(symbol, exchange, n)
              ORDER BY e.n
             """.formatted(MissingMinuteRule.MINUTE_SECONDS);
 
     private SilverCheckQueries() {}
 
-    static SilverChecks run(Connection connection, CanonicalPair pair, List<Listing> listings, TimeWindow window,
-            ChecksConfig bounds, Instant now) throws SQLException {
+    /**
+     * The checks on the window's silver rows after the merge, with the merge's count of candidates
+     * and the missing minutes: everything of a run but freshness, which depends on the time of the run.
+     */
+    static WindowFindings findings(Connection connection, CanonicalPair pair, List<Listing> listings, TimeWindow window,
+            ChecksConfig bounds, long candidates, Map<String, Offending<Instant>> missing) throws SQLException {
         Array exchanges = connection.createArrayOf("text", listings.stream().map(Listing::exchange).distinct().toArray());
         try {
             Scope scope = new Scope(pair.toString(), exchanges, window);
-            return new SilverChecks(
+            return new WindowFindings(candidates, missing,
                     duplicateKeys(connection, scope),
                     inconsistentRows(connection, scope),
                     (int) listings.stream().map(Listing::exchange).distinct().count(),
                     divergentVenues(connection, scope, bounds.maxCloseDivergence()),
                     bounds.maxCloseDivergence(),
-                    latestRows(connection, scope),
-                    new SilverFreshness(now, bounds.maxSilverLag(), newestMinutes(connection, scope)));
+                    latestRows(connection, scope));
         } finally {
             exchanges.free();
         }
+    }
+
+    /** Per pair, each venue's newest minute in silver, any window, against the bound, at {@code now}; in one query. */
+    static Map<CanonicalPair, SilverFreshness> freshness(Connection connection, Map<CanonicalPair, List<Listing>> pairs,
+            ChecksConfig bounds, Instant now) throws SQLException {
+        List<String> symbols = new ArrayList<>();
+        List<String> exchanges = new ArrayList<>();
+        Map<String, CanonicalPair> bySymbol = new LinkedHashMap<>();
+        pairs.forEach((pair, listings) -> {
+            bySymbol.put(pair.toString(), pair);
+            listings.stream().map(Listing::exchange).distinct().forEach(exchange -> {
+                symbols.add(pair.toString());
+                exchanges.add(exchange);
+            });
+        });
+        Map<String, Map<String, Optional<Instant>>> newest = new LinkedHashMap<>();
+        bySymbol.keySet().forEach(symbol -> newest.put(symbol, new LinkedHashMap<>()));
+        try (PreparedStatement statement = connection.prepareStatement(NEWEST_MINUTES)) {
+            statement.setArray(1, connection.createArrayOf("text", symbols.toArray()));
+            statement.setArray(2, connection.createArrayOf("text", exchanges.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime end = rs.getObject("newest_end", OffsetDateTime.class);
+                    newest.get(rs.getString("symbol")).put(rs.getString("exchange"), Optional.ofNullable(end).map(OffsetDateTime::toInstant));
+                }
+            }
+        }
+        Map<CanonicalPair, SilverFreshness> freshness = new LinkedHashMap<>();
+        newest.forEach((symbol, byVenue) -> freshness.put(bySymbol.get(symbol), new SilverFreshness(now, bounds.maxSilverLag(), byVenue)));
+        return freshness;
     }
 
     private record Scope(String symbol, Array exchanges, TimeWindow window) {
@@ -212,21 +245,6 @@ final class SilverCheckQueries {
                     rows.add(row(rs));
                 }
                 return rows;
-            }
-        }
-    }
-
-    private static Map<String, Optional<Instant>> newestMinutes(Connection connection, Scope scope) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(NEWEST_MINUTES)) {
-            statement.setString(1, scope.symbol());
-            statement.setArray(2, scope.exchanges());
-            try (ResultSet rs = statement.executeQuery()) {
-                Map<String, Optional<Instant>> newest = new LinkedHashMap<>();
-                while (rs.next()) {
-                    OffsetDateTime end = rs.getObject("newest_end", OffsetDateTime.class);
-                    newest.put(rs.getString("exchange"), Optional.ofNullable(end).map(OffsetDateTime::toInstant));
-                }
-                return newest;
             }
         }
     }

@@ -3,7 +3,6 @@ package io.klinepipeline.workers.silver;
 import io.klinepipeline.config.CanonicalPair;
 import io.klinepipeline.config.PipelineConfig.Listing;
 import io.klinepipeline.workers.window.TimeWindow;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +10,9 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import io.klinepipeline.exchange.SourcePrecedence;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -35,16 +36,32 @@ import java.util.function.Function;
  */
 final class SilverMerge {
 
-    /** Counts of one merge; unchanged = candidates - inserted - updated. */
-    record Counts(long candidates, long inserted, long updated) {}
+    /** Counts of one pair's merge; unchanged = candidates - inserted - updated. */
+    record Counts(long candidates, long inserted, long updated) {
+        boolean changedSilver() {
+            return inserted + updated > 0;
+        }
+    }
 
+    /** One listing of a pair: the exchange's native symbol for it and the source the exchange prefers. */
+    record Source(CanonicalPair pair, String exchange, String symbol, boolean websocketFirst) {
+        static List<Source> of(CanonicalPair pair, List<Listing> listings, Function<String, SourcePrecedence> precedence) {
+            return listings.stream().map(l -> new Source(pair, l.exchange(), l.pair().symbol(),
+                    precedence.apply(l.exchange()) == SourcePrecedence.WEBSOCKET_FIRST)).toList();
+        }
+    }
+
+    /**
+     * Every pair of a launch in one statement: one sort of the window's final rows of all their
+     * listings, in the primary key's order, so the upsert walks silver's index in order.
+     */
     static final String MERGE_BRONZE_INTO_SILVER = """
-            WITH listing (exchange, symbol, websocket_first) AS (
-                SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[])
+            WITH listing (pair, quote_asset, exchange, symbol, websocket_first) AS (
+                SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
             ),
             chosen AS (
-                SELECT DISTINCT ON (b.exchange, b.interval_seconds, b.interval_start)
-                       b.exchange, b.interval_seconds, b.interval_start, b.interval_end,
+                SELECT DISTINCT ON (b.exchange, l.pair, b.interval_seconds, b.interval_start)
+                       l.pair, l.quote_asset, b.exchange, b.interval_seconds, b.interval_start, b.interval_end,
                        b.open, b.high, b.low, b.close, b.volume, b.quote_volume, b.trade_count, b.vwap,
                        b.source, b.ingestion_ts
                   FROM bronze.bronze_ohclv_native b
@@ -52,7 +69,7 @@ final class SilverMerge {
                  WHERE b.is_final
                    AND b.interval_start >= ?::timestamptz
                    AND b.interval_start < ?::timestamptz
-                 ORDER BY b.exchange, b.interval_seconds, b.interval_start,
+                 ORDER BY b.exchange, l.pair, b.interval_seconds, b.interval_start,
                           ((b.source = 'websocket') = l.websocket_first) DESC,
                           b.ingestion_ts DESC,
                           b.volume DESC,
@@ -62,7 +79,7 @@ final class SilverMerge {
                 INSERT INTO silver.fact_ohlcv AS f
                        (exchange, symbol, quote_asset, interval_seconds, interval_start, interval_end,
                         open, high, low, close, volume, quote_volume, trade_count, vwap, source, ingestion_ts)
-                SELECT c.exchange, ?, ?, c.interval_seconds, c.interval_start, c.interval_end,
+                SELECT c.exchange, c.pair, c.quote_asset, c.interval_seconds, c.interval_start, c.interval_end,
                        c.open, c.high, c.low, c.close, c.volume, c.quote_volume, c.trade_count, c.vwap,
                        c.source, c.ingestion_ts
                   FROM chosen c
@@ -78,38 +95,43 @@ final class SilverMerge {
                        (EXCLUDED.quote_asset, EXCLUDED.interval_end, EXCLUDED.open, EXCLUDED.high, EXCLUDED.low,
                         EXCLUDED.close, EXCLUDED.volume, EXCLUDED.quote_volume, EXCLUDED.trade_count, EXCLUDED.vwap,
                         EXCLUDED.source, EXCLUDED.ingestion_ts)
-                RETURNING (xmax = 0) AS inserted
+                RETURNING f.symbol, (xmax = 0) AS inserted
+            ),
+            candidates AS (SELECT pair, count(*) AS candidates FROM chosen GROUP BY pair),
+            changes AS (
+                SELECT symbol AS pair, count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
+                  FROM merged GROUP BY symbol
             )
-            SELECT (SELECT count(*) FROM chosen) AS candidates,
-                   count(*) FILTER (WHERE inserted) AS inserted,
-                   count(*) FILTER (WHERE NOT inserted) AS updated
-              FROM merged
+            SELECT c.pair, c.candidates, coalesce(x.inserted, 0) AS inserted, coalesce(x.updated, 0) AS updated
+              FROM candidates c LEFT JOIN changes x USING (pair)
             """;
 
     private SilverMerge() {}
 
-    static Counts merge(Connection connection, CanonicalPair pair, List<Listing> listings,
-            Function<String, SourcePrecedence> precedence, TimeWindow window) throws SQLException {
-        Array exchanges = connection.createArrayOf("text", listings.stream().map(Listing::exchange).toArray());
-        Array symbols = connection.createArrayOf("text", listings.stream().map(l -> l.pair().symbol()).toArray());
-        Array websocketFirst = connection.createArrayOf("boolean", listings.stream()
-                .map(l -> precedence.apply(l.exchange()) == SourcePrecedence.WEBSOCKET_FIRST).toArray());
-        try (PreparedStatement statement = connection.prepareStatement(MERGE_BRONZE_INTO_SILVER)) {
-            statement.setArray(1, exchanges);
-            statement.setArray(2, symbols);
-            statement.setArray(3, websocketFirst);
-            statement.setObject(4, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
-            statement.setObject(5, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
-            statement.setString(6, pair.toString());
-            statement.setString(7, pair.quote());
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return new Counts(rs.getLong("candidates"), rs.getLong("inserted"), rs.getLong("updated"));
-            }
-        } finally {
-            exchanges.free();
-            symbols.free();
-            websocketFirst.free();
+    /** Merges the window of every source's pair; a pair none of whose listings has a final row counts zero. */
+    static Map<CanonicalPair, Counts> merge(Connection connection, List<Source> sources, TimeWindow window) throws SQLException {
+        Map<String, CanonicalPair> pairs = new LinkedHashMap<>();
+        sources.forEach(s -> pairs.put(s.pair().toString(), s.pair()));
+        Map<CanonicalPair, Counts> counts = new LinkedHashMap<>();
+        pairs.values().forEach(p -> counts.put(p, new Counts(0, 0, 0)));
+        if (sources.isEmpty()) {
+            return counts;
         }
+        try (PreparedStatement statement = connection.prepareStatement(MERGE_BRONZE_INTO_SILVER)) {
+            statement.setArray(1, connection.createArrayOf("text", sources.stream().map(s -> s.pair().toString()).toArray()));
+            statement.setArray(2, connection.createArrayOf("text", sources.stream().map(s -> s.pair().quote()).toArray()));
+            statement.setArray(3, connection.createArrayOf("text", sources.stream().map(Source::exchange).toArray()));
+            statement.setArray(4, connection.createArrayOf("text", sources.stream().map(Source::symbol).toArray()));
+            statement.setArray(5, connection.createArrayOf("boolean", sources.stream().map(Source::websocketFirst).toArray()));
+            statement.setObject(6, OffsetDateTime.ofInstant(window.start(), ZoneOffset.UTC));
+            statement.setObject(7, OffsetDateTime.ofInstant(window.end(), ZoneOffset.UTC));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(pairs.get(rs.getString("pair")),
+                            new Counts(rs.getLong("candidates"), rs.getLong("inserted"), rs.getLong("updated")));
+                }
+            }
+        }
+        return counts;
     }
 }

@@ -35,7 +35,10 @@ class BronzePartitionsTest {
                                        interval '17 minutes') WITH ORDINALITY AS g(t, n)""");
         String before = query(database, CHECKSUM);
 
-        assertThat(new Migrations(database).apply()).as("V3, and V4 (the load ledger) after it").isEqualTo(2);
+        // V3 alone (later versions add columns, which the row checksum would see).
+        assertThat(Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
+                .schemas("bronze", "silver").table("flyway_schema_history").target("3").load().migrate().migrationsExecuted)
+                .isEqualTo(1);
 
         assertThat(query(database, CHECKSUM)).isEqualTo(before);
         assertThat(before).startsWith("2637|");

@@ -48,6 +48,18 @@ class MigrationsTest {
         assertThat(new Migrations(database).apply()).isZero();
     }
 
+    /** The launch's shortcut (no Flyway when the history holds every bundled version) must not skip a pending one. */
+    @Test
+    void aHistoryThatLacksABundledVersionIsMigratedThoughItHoldsTheEarlierOnes() throws Exception {
+        Database database = TestDatabases.fresh();
+        DatabaseUrl url = database.url();
+        Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
+                .schemas("bronze", "silver").table("flyway_schema_history").target("1").load().migrate();
+
+        assertThat(new Migrations(database).apply()).isEqualTo(PackagedMigrations.versions().orElseThrow().size() - 1);
+        assertThat(new Migrations(database).apply()).isZero();
+    }
+
     private static boolean regclass(Database database, String name) throws Exception {
         try (Connection c = database.connect();
                 ResultSet rs = c.createStatement().executeQuery("SELECT to_regclass('" + name + "') IS NOT NULL")) {
