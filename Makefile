@@ -50,13 +50,12 @@ db:
 # JUnit needs the database for the loader, migration and job tests; pytest and the Pipes
 # conformance suite need the built jar (and test classes, for the conformance entry point),
 # pytest also Chromium (Debian's, scripts/ensure-chromium.sh) for the Dagster UI test.
-test: tools venv
+# scripts/make-test.sh builds once and overlaps the waiting steps (pip with javac, the realtime
+# pytest with JUnit, the Pipes conformance suite with pytest); each step's wall time is printed.
+test: tools
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
 	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
-	$(MVN) package; \
-	$(MAKE) --no-print-directory test-pipes-conformance; \
-	$(VENV)/bin/pytest -q -p no:cacheprovider; \
-	$(VENV)/bin/python scripts/chaos-table.py
+	MVN="$(MVN)" MAKE="$(MAKE)" VENV="$(VENV)" scripts/make-test.sh
 
 test-java: tools
 	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package

@@ -15,12 +15,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dagster_project.config import REPO_ROOT
 
 BOUND_SECONDS = 600
 TIMEOUT_SECONDS = 600
 
 
+# make test runs it beside the JUnit suites (scripts/make-test.sh): it mostly waits.
+@pytest.mark.realtime
 def test_every_venue_s_finished_minutes_reach_silver_through_the_sensor_alone(tmp_path: Path, database_url: str) -> None:
     report = tmp_path / "freshness.json"
     done = subprocess.run(
