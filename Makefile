@@ -52,20 +52,22 @@ db:
 # pytest also Chromium (Debian's, scripts/ensure-chromium.sh) for the Dagster UI test.
 # scripts/make-test.sh builds once and overlaps the waiting steps (pip with javac, the realtime
 # pytest with JUnit, the Pipes conformance suite with pytest); each step's wall time is printed.
+# (The URL is assigned before it is exported: `export X="$(cmd)"` would hide cmd's failure, and
+# the JUnit suites would then look for Docker instead of saying the database did not start.)
 test: tools
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; export KLINE_DATABASE_URL; \
 	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
 	MVN="$(MVN)" MAKE="$(MAKE)" VENV="$(VENV)" scripts/make-test.sh
 
 test-java: tools
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package
+	KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; export KLINE_DATABASE_URL; $(MVN) package
 
 # Its own virtualenv (.venv-pipes-conformance/, pytest < 9); builds the jar first only if missing.
 test-pipes-conformance: tools
 	PYTHON=$(PYTHON) MVN="$(MVN)" scripts/pipes-conformance.sh
 
 test-python: venv
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; export KLINE_DATABASE_URL; \
 	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 
