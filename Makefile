@@ -50,23 +50,24 @@ db:
 # JUnit needs the database for the loader, migration and job tests; pytest and the Pipes
 # conformance suite need the built jar (and test classes, for the conformance entry point),
 # pytest also Chromium (Debian's, scripts/ensure-chromium.sh) for the Dagster UI test.
-test: tools venv
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+# scripts/make-test.sh builds once and overlaps the waiting steps (pip with javac, the realtime
+# pytest with JUnit, the Pipes conformance suite with pytest); each step's wall time is printed.
+# (The URL is assigned before it is exported: `export X="$(cmd)"` would hide cmd's failure, and
+# the JUnit suites would then look for Docker instead of saying the database did not start.)
+test: tools
+	KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; export KLINE_DATABASE_URL; \
 	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
-	$(MVN) package; \
-	$(MAKE) --no-print-directory test-pipes-conformance; \
-	$(VENV)/bin/pytest -q -p no:cacheprovider; \
-	$(VENV)/bin/python scripts/chaos-table.py
+	MVN="$(MVN)" MAKE="$(MAKE)" VENV="$(VENV)" scripts/make-test.sh
 
 test-java: tools
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; $(MVN) package
+	KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; export KLINE_DATABASE_URL; $(MVN) package
 
 # Its own virtualenv (.venv-pipes-conformance/, pytest < 9); builds the jar first only if missing.
 test-pipes-conformance: tools
 	PYTHON=$(PYTHON) MVN="$(MVN)" scripts/pipes-conformance.sh
 
 test-python: venv
-	export KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; \
+	KLINE_DATABASE_URL="$$(scripts/ensure-postgres.sh)"; export KLINE_DATABASE_URL; \
 	KLINE_CHROMIUM="$$(scripts/ensure-chromium.sh)"; export KLINE_CHROMIUM; \
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 

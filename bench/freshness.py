@@ -23,7 +23,7 @@ def run(size: str, raw_dir: Path) -> Result:
     result = Result(BENCHMARK, "End-to-end freshness: a finished minute's way from the exchange to silver (make run's settings)", size)
     with scratch_dir("bench-freshness") as folder:
         report = folder / "freshness.json"
-        # Ports apart from make freshness's (18300, 3300) and the micro-batch test's (18400, 3400).
+        # Ports apart from make freshness's (18300, 3300); the micro-batch test takes free ones in 20000-32000.
         done = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "measure-freshness.py"), "--until-each-stream",
                                str(MINUTES_PER_STREAM), "--duration", "900", "--bound", str(BOUND_SECONDS), "--json", str(report),
                                "--base-port", "18500", "--dagster-port", "3500", "--database-prefix", "kline_bench_freshness"],

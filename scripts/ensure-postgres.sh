@@ -53,10 +53,17 @@ fi
 CLUSTER_PORT="$(pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main" {print $3}')"
 if ! pg_lsclusters -h | awk -v v="$VERSION" '$1 == v && $2 == "main" {print $4}' | grep -q online; then
   log "starting cluster $VERSION/main on port $CLUSTER_PORT"
-  pg_ctlcluster "$VERSION" main start >&2
+  # After an unclean stop (a killed machine) the server first syncs its whole data directory; on a
+  # loaded machine that outlasts pg_ctl's 60 s, and pg_ctl gives up while the server goes on starting.
+  pg_ctlcluster "$VERSION" main start >&2 || log "pg_ctl gave up waiting; waiting on while the server says it is starting up"
 fi
-for _ in $(seq 1 30); do
-  pg_isready -q -h 127.0.0.1 -p "$CLUSTER_PORT" && break
+# 30 s for a server that does not answer; up to KLINE_PG_START_SECONDS (600) for one that answers it
+# is starting up (pg_isready's status 1), as it does all through its crash recovery.
+for i in $(seq 1 "${KLINE_PG_START_SECONDS:-600}"); do
+  ready=0
+  pg_isready -q -h 127.0.0.1 -p "$CLUSTER_PORT" || ready=$?
+  [[ $ready == 0 ]] && break
+  [[ $ready == 1 || $i -lt 30 ]] || break
   sleep 1
 done
 pg_isready -q -h 127.0.0.1 -p "$CLUSTER_PORT" || { log "PostgreSQL did not become ready on port $CLUSTER_PORT"; exit 1; }

@@ -20,6 +20,11 @@ partitions: {start: "2026-11-01T00:00:00Z"}
 """
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # scripts/make-test.sh (make test) starts these first and runs the JUnit suites beside them.
+    config.addinivalue_line("markers", "realtime: waits minutes on the wall clock, on the built jars")
+
+
 @pytest.fixture
 def write_pipeline_config(tmp_path: Path) -> Callable[[str], PipelineConfig]:
     """Writes YAML text as tmp_path/pipeline.yaml and loads it."""

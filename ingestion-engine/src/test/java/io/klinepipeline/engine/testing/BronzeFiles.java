@@ -3,30 +3,52 @@ package io.klinepipeline.engine.testing;
 import io.klinepipeline.jsonl.BronzeLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Reads what the engine wrote below a local directory, as readers must: by hour folder, then name. */
 public final class BronzeFiles {
 
     private BronzeFiles() {}
 
-    /** Data files in read order. */
+    /**
+     * Data files in read order. A file or folder that goes while the tree is listed (the uploader
+     * deletes a file once it is in S3, the pruner an emptied hour folder) is not listed: it is gone,
+     * as a listing a moment later would say. Files.walk failed the whole listing instead, and a test
+     * polling the directory during uploads failed on a loaded machine.
+     */
     public static List<Path> dataFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(p -> BronzeLayout.isDataFileName(p.getFileName().toString()))
-                    .sorted(Comparator.comparing((Path p) -> p.getParent().toString())
-                            .thenComparing(p -> p.getFileName().toString(), BronzeLayout.readOrder()))
-                    .toList();
-        }
+        List<Path> files = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && BronzeLayout.isDataFileName(file.getFileName().toString())) {
+                    files.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        files.sort(Comparator.comparing((Path p) -> p.getParent().toString())
+                .thenComparing(p -> p.getFileName().toString(), BronzeLayout.readOrder()));
+        return files;
     }
 
     /** Every line of every data file, in read order. */
