@@ -32,6 +32,11 @@ GOAL_RATIO = 0.7
 CHART = "rows per second vs input size"
 
 
+# The columns ext-to-bronze writes (BronzeWindowLoad.COLUMNS), in table order; NaiveInsertLoader's VALUES take the same.
+LOADED_COLUMNS = ("exchange, symbol, interval_seconds, interval_start, interval_end, open, high, low, close, volume,"
+                  " quote_volume, vwap, trade_count, source, ingestion_ts, is_final")
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -175,10 +180,11 @@ def measure(case: Case, folder: Path, template: str, workers: DagsterLaunches) -
 
         csv = folder / "bronze.csv"
         # COPY TO refuses a partitioned table (sql/V3): its rows are copied out through a query.
-        psql(url, "-c", f"\\copy (SELECT * FROM bronze.bronze_ohclv_native) TO '{csv}' CSV")
+        # The loaders' columns only: written_by (sql/V5) is filled by its default, in the clones as in bronze.
+        psql(url, "-c", f"\\copy (SELECT {LOADED_COLUMNS} FROM bronze.bronze_ohclv_native) TO '{csv}' CSV")
         psql(url, "-c", "CREATE TABLE public.copy_clone (LIKE bronze.bronze_ohclv_native INCLUDING ALL);"
                         " CREATE TABLE public.insert_clone (LIKE bronze.bronze_ohclv_native INCLUDING ALL)")
-        copy = launch(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", f"\\copy public.copy_clone FROM '{csv}' CSV"])
+        copy = launch(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", f"\\copy public.copy_clone ({LOADED_COLUMNS}) FROM '{csv}' CSV"])
         copy_rows = int(psql_value(url, "SELECT count(*) FROM public.copy_clone"))
         sample = [] if case.naive_sample is None else [str(case.naive_sample)]
         naive = launch(test_tool_command("io.klinepipeline.workers.bronze.NaiveInsertLoader", str(csv), "public.insert_clone", *sample),
