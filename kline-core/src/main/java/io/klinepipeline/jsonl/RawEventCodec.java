@@ -2,7 +2,6 @@ package io.klinepipeline.jsonl;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -78,37 +77,10 @@ public final class RawEventCodec {
         return line.toString();
     }
 
-    /**
-     * The frame is exactly one JSON value, as the readers (with {@link #lineJson}) will parse it:
-     * the same parser, limits and trailing-token rule, and every float converted as a reader would
-     * convert it. Streamed, not built into a tree: this runs once per frame on the engine's hot path.
-     */
+    /** The frame is exactly one JSON value, as the readers (with {@link #lineJson}) will parse it: {@link OneJsonValue}. */
     private void checkOneJsonValue(String frameText) throws MalformedPayloadException {
         try (JsonParser parser = json.getFactory().createParser(frameText)) {
-            if (parser.nextToken() == null) {
-                throw new MalformedPayloadException("empty frame");
-            }
-            int depth = 0;
-            JsonToken token = parser.currentToken();
-            while (true) {
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    depth++;
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    depth--;
-                } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-                    parser.getDecimalValue(); // as USE_BIG_DECIMAL_FOR_FLOATS reads it: 1e9999999999 fails here
-                }
-                if (depth == 0) {
-                    break;
-                }
-                token = parser.nextToken();
-                if (token == null) {
-                    throw new MalformedPayloadException("frame is not JSON: unexpected end of input");
-                }
-            }
-            if (parser.nextToken() != null) {
-                throw new MalformedPayloadException("frame is not JSON: trailing token after the value");
-            }
+            OneJsonValue.read(parser);
         } catch (JsonProcessingException e) {
             throw new MalformedPayloadException("frame is not JSON: " + e.getOriginalMessage(), e);
         } catch (NumberFormatException e) {

@@ -3,9 +3,9 @@ package io.klinepipeline.engine.capture;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klinepipeline.exchange.MalformedPayloadException;
+import io.klinepipeline.jsonl.OneJsonValue;
 import io.klinepipeline.jsonl.RawEventCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -117,32 +117,12 @@ final class LineEncoder {
         return true;
     }
 
-    /** The codec's check (one value, trailing tokens refused, floats read as BigDecimal), on the bytes; false: let the codec say why. */
+    /** The codec's check ({@link OneJsonValue}) on the bytes; false: let the codec say why. */
     private boolean oneJsonValue(byte[] utf8) {
         try (JsonParser parser = json.createParser(utf8)) {
-            JsonToken token = parser.nextToken();
-            if (token == null) {
-                return false;
-            }
-            int depth = 0;
-            while (true) {
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-                    depth++;
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-                    depth--;
-                } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-                    parser.getDecimalValue();
-                }
-                if (depth == 0) {
-                    break;
-                }
-                token = parser.nextToken();
-                if (token == null) {
-                    return false;
-                }
-            }
-            return parser.nextToken() == null;
-        } catch (IOException | NumberFormatException e) {
+            OneJsonValue.read(parser);
+            return true;
+        } catch (IOException | NumberFormatException | MalformedPayloadException e) {
             return false;
         }
     }
