@@ -24,45 +24,35 @@ final class StreamLog {
 
     void debug(String format, Object... arguments) {
         if (log.isDebugEnabled()) {
-            String[] before = putFields();
-            try {
-                log.debug(format, arguments);
-            } finally {
-                restore(before);
-            }
+            withFields(() -> log.debug(format, arguments));
         }
     }
 
     void info(String format, Object... arguments) {
         if (log.isInfoEnabled()) {
-            String[] before = putFields();
-            try {
-                log.info(format, arguments);
-            } finally {
-                restore(before);
-            }
+            withFields(() -> log.info(format, arguments));
         }
     }
 
     void warn(String format, Object... arguments) {
         if (log.isWarnEnabled()) {
-            String[] before = putFields();
-            try {
-                log.warn(format, arguments);
-            } finally {
-                restore(before);
-            }
+            withFields(() -> log.warn(format, arguments));
         }
     }
 
     void error(String format, Object... arguments) {
         if (log.isErrorEnabled()) {
-            String[] before = putFields();
-            try {
-                log.error(format, arguments);
-            } finally {
-                restore(before);
-            }
+            withFields(() -> log.error(format, arguments));
+        }
+    }
+
+    /** Runs one log call with the stream's fields set, and the thread's own put back after it. */
+    private void withFields(Runnable line) {
+        String[] before = putFields();
+        try {
+            line.run();
+        } finally {
+            restore(before);
         }
     }
 
