@@ -294,6 +294,28 @@ class ExtToBronzeJobTest {
                 .containsExactly(ThreeMinuteScenario.M59_FIRST.at(), lateButInTime.at());
     }
 
+    /**
+     * Files roll at the hour, so a received_at outside its file's hour folder is damage: the line
+     * is dead-lettered, and it must not end the read, or the lines after it would be neither loaded
+     * nor dead-lettered (found by the line fuzz test).
+     */
+    @Test
+    void refusesALineReceivedOutsideItsHourFolderAndReadsOn() throws Exception {
+        String damaged = event(Instant.parse("2096-11-24T10:57:30Z"), ThreeMinuteScenario.M57_SECOND.frame());
+        String damagedAndUnparsable = event("BTCUSDT", Instant.parse("1970-01-01T00:00:00Z"), "{\"e\":\"kline\"}");
+        BronzeFixtures.writeLocal(localDir, List.of(JsonlFile.of(Instant.parse("2026-11-24T10:57:00Z"),
+                ThreeMinuteScenario.M57_FIRST.line(), damaged, damagedAndUnparsable,
+                ThreeMinuteScenario.M57_CLOSE.line(), ThreeMinuteScenario.M58_EMPTY.line())));
+
+        ExtToBronzeReport report = job().run("binance", "BTCUSDT", WINDOW);
+
+        assertThat(report.lines()).isEqualTo(5);
+        assertThat(report.deadLettered()).isEqualTo(2);
+        assertThat(report.firstDeadLetters()).anySatisfy(entry -> assertThat(entry).contains("outside the file's hour folder"));
+        assertThat(BronzeRows.all(database)).extracting(Row::ingestionTs).containsExactlyInAnyOrder(
+                ThreeMinuteScenario.M57_FIRST.at(), ThreeMinuteScenario.M57_CLOSE.at(), ThreeMinuteScenario.M58_EMPTY.at());
+    }
+
     @Test
     void keepsExistingRowsWhenTheSourceHasNoObjectsForTheWindow() throws Exception {
         Row existing = BronzeRows.seeded("BTCUSDT", M58, "websocket", 3.0);

@@ -112,7 +112,7 @@ class ExtToBronzeLineFuzzTest {
         long expectedRows = 0;
         for (int i = 0; i < lines.size(); i++) {
             long number = i + 1;
-            List<Candle> candles = independently(lines.get(i));
+            List<Candle> candles = independently(lines.get(i), window.start());
             if (candles == null) {
                 assertThat(deadLetters).as("line %d is refused, so dead-lettered", number).containsKey(number);
             } else {
@@ -129,9 +129,10 @@ class ExtToBronzeLineFuzzTest {
 
     /**
      * The line's candles by the contract alone (Binance's parser keeps no state), or null when it
-     * must be refused. Bytes decode as the reader decodes them: bad UTF-8 becomes U+FFFD.
+     * must be refused. Bytes decode as the reader decodes them: bad UTF-8 becomes U+FFFD. Files
+     * roll at the hour, so a line received well outside its folder's hour is damaged.
      */
-    private static List<Candle> independently(byte[] bytes) {
+    private static List<Candle> independently(byte[] bytes, Instant folderHour) {
         if (bytes.length > CompleteLineReader.MAX_LINE_BYTES) {
             return null;
         }
@@ -141,7 +142,9 @@ class ExtToBronzeLineFuzzTest {
         }
         try {
             RawEvent event = CODEC.decode(text);
-            if (!event.exchange().equals("binance") || !event.symbol().equals("BTCUSDT")) {
+            if (!event.exchange().equals("binance") || !event.symbol().equals("BTCUSDT")
+                    || event.receivedAt().isBefore(folderHour.minus(WindowReplay.HOUR_FOLDER_TOLERANCE))
+                    || !event.receivedAt().isBefore(folderHour.plus(1, ChronoUnit.HOURS).plus(WindowReplay.HOUR_FOLDER_TOLERANCE))) {
                 return null;
             }
             return BronzeFixtures.BINANCE.newPayloadParser("BTCUSDT").parse(event);
