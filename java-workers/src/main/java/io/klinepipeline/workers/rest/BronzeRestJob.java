@@ -55,6 +55,8 @@ public final class BronzeRestJob {
     private final BronzeRestOptions options;
     private final Sleeper sleeper;
     private final RunLock runLock;
+    /** One job serves a launch's streams one after another; the venue's pace carries across them. */
+    private final OwedPauses owedPauses = new OwedPauses();
 
     public BronzeRestJob(PipelineConfig config, ExchangeRegistry registry, Database database, HttpClient http, Clock clock,
             BronzeRestOptions options) {
@@ -135,7 +137,10 @@ public final class BronzeRestJob {
         LOG.info("{}: {} missing minutes in {}, {} requests{}", stream, missing.size(), window, ranges.size(),
                 tradeHistory.isPresent() ? ", and " + unfillable.size() + " to rebuild from the exchange's trades" : "");
 
-        KlineFetcher fetcher = new KlineFetcher(http, rest, clock, sleeper, options, stream);
+        // The pause the venue's last response (another stream's, in this launch) asked for is still owed.
+        OwedPauses.Owed owed = owedPauses.get(exchange);
+        KlineFetcher fetcher = new KlineFetcher(http, rest, clock, sleeper, options, stream, owed == null ? null : owed.lastRequest());
+        Duration pause = owed == null ? Duration.ZERO : owed.remainingAt(clock.instant());
         List<RestFillWriter.Fill> fills = new ArrayList<>();
         List<RestFillWriter.EmptyMinute> empties = new ArrayList<>();
         Set<Instant> resolved = new HashSet<>();
@@ -143,7 +148,6 @@ public final class BronzeRestJob {
         RestFetchException stoppedBy = null;
         InterruptedException interrupted = null;
         try {
-            Duration pause = Duration.ZERO;
             if (tradeHistory.isPresent()) {
                 // The last trade page's pause is owed before the first OHLC request: Kraken counts both against one limit.
                 pause = new TradeRebuild(tradeHistory.get(), fetcher, exchangeConfig.restUrl(), exchange, symbol, MAX_TRADE_PAGES_PER_RUN)
@@ -173,6 +177,9 @@ public final class BronzeRestJob {
             stoppedBy = e;
         } catch (InterruptedException e) {
             interrupted = e;
+        }
+        if (fetcher.lastResponseAt() != null) {
+            owedPauses.owe(exchange, fetcher.lastRequest(), fetcher.lastResponseAt(), pause);
         }
         fills.addAll(rebuilt.fills());
         empties.addAll(rebuilt.empties());

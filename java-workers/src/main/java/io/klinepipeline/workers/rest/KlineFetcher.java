@@ -47,7 +47,17 @@ final class KlineFetcher {
     private long retries;
     private Duration waited = Duration.ZERO;
 
+    /** When the last successful response arrived; null before the first. */
+    private Instant lastResponseAt;
+
     KlineFetcher(HttpClient http, RestKlineApi rest, Clock clock, Sleeper sleeper, BronzeRestOptions options, String stream) {
+        this(http, rest, clock, sleeper, options, stream, null);
+    }
+
+    /** @param lastRequest the venue's last request before this run (another stream's), whose pause the first request may owe */
+    KlineFetcher(HttpClient http, RestKlineApi rest, Clock clock, Sleeper sleeper, BronzeRestOptions options, String stream,
+            URI lastRequest) {
+        this.lastRequest = lastRequest;
         this.http = http;
         this.rest = rest;
         this.clock = clock;
@@ -106,6 +116,7 @@ final class KlineFetcher {
             RateLimitAdvice advice = advisor.advise(status, name -> response.headers().firstValue(name), response.body());
             switch (advice.action()) {
                 case PROCEED -> {
+                    lastResponseAt = fetchedAt;
                     return new Body(response.body(), status, fetchedAt, advice.delay());
                 }
                 case RETRY_AFTER_WAIT -> waitToRetry(uri, status, advice.delay(), advice.reason(), attempt++, fetchedAt, null);
@@ -168,6 +179,15 @@ final class KlineFetcher {
 
     long requests() {
         return requests;
+    }
+
+    URI lastRequest() {
+        return lastRequest;
+    }
+
+    /** When the last successful response arrived, or null when none did. */
+    Instant lastResponseAt() {
+        return lastResponseAt;
     }
 
     long retries() {

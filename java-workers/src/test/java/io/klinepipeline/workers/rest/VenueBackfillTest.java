@@ -256,6 +256,40 @@ class VenueBackfillTest {
     }
 
     /**
+     * Venues limit REST requests per IP, not per symbol: in one launch, the second symbol's first
+     * request still owes the pause the venue's last response (the first symbol's) asked for, and a
+     * request to an endpoint under another limit owes nothing. The job's clock stands still, so the
+     * owed pause is the whole pace.
+     */
+    @ParameterizedTest(name = "{0}: {1} then {2}, owing {3} ns")
+    @CsvSource({"coinbase, BTC-USD, ETH-USD, 100000000", "kraken, BTC/USD, ETH/USD, 1000000000", "bybit, BTCUSDT, ETHUSDT, 8333333",
+            "okx, BTC-USDT, ETH-USDT, 50000000"})
+    void aLaunchsNextSymbolWaitsOutThePauseTheVenueAskedOfThePreviousOne(String venue, String first, String second, long owedNanos)
+            throws Exception {
+        Database database = TestDatabases.migrated();
+        PipelineConfig config = PipelineConfig.parse(simulator.exchangesYaml(Map.of(venue, List.of(first, second)))
+                + "partitions: {start: \"2026-11-01T00:00:00Z\"}\n", Path.of("."), ExchangeRegistry.standard());
+        Instant now = simulator.clock().instant();
+        Instant end = now.minus(Duration.ofMinutes(10)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        TimeWindow window = new TimeWindow(end.minus(Duration.ofMinutes(30)), end);
+        simulator.faults(venue).clear();
+        List<Duration> sleeps = new CopyOnWriteArrayList<>();
+        BronzeRestJob job = new BronzeRestJob(config, ExchangeRegistry.standard(), database, HTTP,
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC), BronzeRestOptions.defaults(), sleeps::add);
+
+        BronzeRestReport one = job.run(venue, first, window);
+        assertThat(one.requests()).isEqualTo(1);
+        assertThat(sleeps).as("a launch's first request owes nothing").isEmpty();
+        BronzeRestReport two = job.run(venue, second, window);
+
+        assertThat(two.requests()).isEqualTo(1);
+        assertThat(two.stillMissing()).isZero();
+        assertThat(sleeps).as("the second symbol's first request waited out the venue's pace")
+                .containsExactly(Duration.ofNanos(owedNanos));
+        assertThat(two.waited()).isEqualTo(Duration.ofNanos(owedNanos));
+    }
+
+    /**
      * A range planned for OKX's /candles (page 300) whose minutes are older than its last 1,440 by the
      * time it is sent is asked from /history-candles in pages of 100; asked in one, the 200 minutes
      * past the page would be recorded as empty.
