@@ -7,6 +7,7 @@ import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.ResponseValues;
 import io.klinepipeline.exchange.RestKlineApi;
+import io.klinepipeline.exchange.UnixSeconds;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -91,7 +92,7 @@ final class CoinbaseRestKlineApi implements RestKlineApi {
             if (seconds % CoinbaseFields.MINUTE_SECONDS != 0) {
                 throw new MalformedPayloadException(what + " start " + seconds + " is not on a whole minute");
             }
-            Instant start = Instant.ofEpochSecond(seconds);
+            Instant start = UnixSeconds.toInstant(seconds, what + " start");
             if (previous != null && !start.isBefore(previous)) {
                 throw new MalformedPayloadException(what + " (" + start + ") is not older than the candle before it: "
                         + "Coinbase sends newest first, without repeats");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.RestKlineApi;
+import io.klinepipeline.exchange.UnixSeconds;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -38,8 +39,6 @@ final class KrakenRestKlineApi implements RestKlineApi {
     /** Kraken serves the 720 most recent 1-minute entries, the still-open one included. */
     static final int SERVED_ENTRIES = 720;
     static final String PATH = "/0/public/OHLC";
-    /** 10000-01-01T00:00:00Z in unix seconds. */
-    private static final long LATEST_TIME = 253_402_300_800L;
 
     @Override
     public int maxCandlesPerRequest(Instant from, Instant now) {
@@ -89,11 +88,7 @@ final class KrakenRestKlineApi implements RestKlineApi {
                 throw new MalformedPayloadException(what + " is not an array of 8 fields");
             }
             long time = KrakenFields.wholeNumber(row.get(0), what + " time");
-            if (time >= LATEST_TIME) {
-                // Instant.ofEpochSecond would throw for the largest; none of them is a time Kraken serves.
-                throw new MalformedPayloadException(what + " time " + time + " is not unix seconds");
-            }
-            Instant start = Instant.ofEpochSecond(time);
+            Instant start = UnixSeconds.toInstant(time, what + " time");
             // Final only when the minute is over, Kraken has committed it, and it is not the last
             // row, which Kraken documents as the current, not-yet-committed timeframe.
             boolean isFinal = !start.plusSeconds(KrakenFields.MINUTE_SECONDS).isAfter(now)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.klinepipeline.exchange.MalformedPayloadException;
 import io.klinepipeline.exchange.RestKlineApi.RateLimitAdvice;
 import io.klinepipeline.exchange.TradeHistoryApi;
+import io.klinepipeline.exchange.UnixSeconds;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
@@ -29,8 +30,7 @@ import java.util.function.Function;
 public final class KrakenTradesApi implements TradeHistoryApi {
     static final String PATH = "/0/public/Trades";
     static final int MAX_COUNT = 1000;
-    /** 10000-01-01T00:00:00Z in unix seconds. */
-    private static final BigDecimal LATEST_TIME = BigDecimal.valueOf(253_402_300_800L);
+    private static final BigDecimal LATEST_TIME = BigDecimal.valueOf(UnixSeconds.YEAR_10000);
 
     /** One trade. */
     public record Trade(BigDecimal price, BigDecimal volume, Instant time, Side side, String orderType, String misc, long tradeId) {}
