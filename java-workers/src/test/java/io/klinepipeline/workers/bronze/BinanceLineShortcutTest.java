@@ -1,6 +1,7 @@
 package io.klinepipeline.workers.bronze;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.klinepipeline.exchange.Candle;
 import io.klinepipeline.exchange.MalformedPayloadException;
@@ -69,6 +70,26 @@ class BinanceLineShortcutTest {
         }
         assertThat(taken).as("some damaged lines are still whole klines (a changed digit), and are taken").isPositive()
                 .isLessThan(tried);
+    }
+
+    /**
+     * Found by ExtToBronzeLinesJazzerFuzzTest: a byte that is not UTF-8 before a key ("\xffi" for
+     * "i"). One shortcut reads a load's lines one after another, so it is warmed with whole lines first.
+     */
+    @Test
+    void leavesALineWithAByteThatIsNotAsciiToTheGeneralWay() throws Exception {
+        BinanceLineShortcut shortcut = new BinanceLineShortcut("binance", "BTCUSDT");
+        for (String line : engineLines()) {
+            assertThat(shortcut.read(bytes(line), bytes(line).length)).isTrue();
+        }
+        String usual = engineLines().get(0);
+        byte[] damaged = bytes(usual.replace("\"i\":\"1m\"", "\"#i\":\"1m\""));
+        damaged[usual.indexOf("\"i\":\"1m\"") + 1] = (byte) 0xff;
+
+        assertThat(shortcut.read(damaged, damaged.length)).isFalse();
+        assertThatThrownBy(() -> BronzeFixtures.BINANCE.newPayloadParser("BTCUSDT")
+                .parse(CODEC.decode(new String(damaged, StandardCharsets.UTF_8))))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("'i'");
     }
 
     private static void assertSameAsTheGeneralWay(String line, BinanceLineShortcut shortcut) throws MalformedPayloadException {
