@@ -172,9 +172,10 @@ def launch(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path 
 
 # How Dagster launches a worker: KlineWorkerResource's command line and JVM options.
 def worker_command(config: Path, *args: str, jvm_options: Sequence[str] = ()) -> list[str]:
-    from dagster_project.worker_jvm import DEFAULT_WORKER_JVM_OPTIONS
+    from dagster_project.worker_jvm import DEFAULT_SUBCOMMAND_JVM_OPTIONS, DEFAULT_WORKER_JVM_OPTIONS
 
-    return [java(), *DEFAULT_WORKER_JVM_OPTIONS, *jvm_options, "-jar", str(WORKER_JAR), "--config", str(config), *args]
+    subcommand = DEFAULT_SUBCOMMAND_JVM_OPTIONS.get(args[0], ()) if args else ()
+    return [java(), *DEFAULT_WORKER_JVM_OPTIONS, *subcommand, *jvm_options, "-jar", str(WORKER_JAR), "--config", str(config), *args]
 
 
 class DagsterLaunches:

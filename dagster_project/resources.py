@@ -31,7 +31,7 @@ from pydantic import Field
 
 from dagster_project.targets import WorkerTarget
 from dagster_project.config import pipeline_config_path, worker_jar_path
-from dagster_project.worker_jvm import DEFAULT_WORKER_JVM_OPTIONS, ClassArchive
+from dagster_project.worker_jvm import DEFAULT_SUBCOMMAND_JVM_OPTIONS, DEFAULT_WORKER_JVM_OPTIONS, ClassArchive
 
 DATABASE_URL_ENV = "KLINE_DATABASE_URL"
 
@@ -73,6 +73,11 @@ class KlineWorkerResource(ConfigurableResource):
     jvm_options: list[str] = Field(
         default=list(DEFAULT_WORKER_JVM_OPTIONS),
         description="JVM options of every worker launch, before -jar; the default bounds the heap (dagster_project/worker_jvm.py).",
+    )
+    subcommand_jvm_options: dict[str, list[str]] = Field(
+        default={name: list(options) for name, options in DEFAULT_SUBCOMMAND_JVM_OPTIONS.items()},
+        description="JVM options of one subcommand's launches, after jvm_options; the default compiles silver with C1 only"
+        " (dagster_project/worker_jvm.py says why).",
     )
     class_archive: bool = Field(
         default=True,
@@ -137,7 +142,8 @@ class KlineWorkerResource(ConfigurableResource):
         would bake its own archive in.
         """
         return WorkerLaunch(
-            command=[self.java, *self.jvm_options, *extra_jvm_options, "-jar", str(self._jar()), "--config",
+            command=[self.java, *self.jvm_options, *self.subcommand_jvm_options.get(subcommand, []), *extra_jvm_options,
+                     "-jar", str(self._jar()), "--config",
                      str(self._config()), subcommand],
             env={DATABASE_URL_ENV: self.database_url, **pipes_env},
         )

@@ -19,6 +19,13 @@ WORKER_HEAP_OPTION = "-Xmx256m"
 # bench, bronze-load; measured with -XX:TieredStopAtLevel=1 too, which saved nothing and is not used).
 WORKER_GC_OPTION = "-XX:+UseSerialGC"
 DEFAULT_WORKER_JVM_OPTIONS: tuple[str, ...] = (WORKER_HEAP_OPTION, WORKER_GC_OPTION)
+# Options of one subcommand's launches, after the ones above. Silver's Java side is a few statements
+# and their reports, so its launch is mostly start-up, where the C2 compiler only costs CPU: with C1
+# alone, the silver bench's day x 500 listings took 1.4 CPU-s where it took 2.9 for the first merge
+# (wall 10.1 s vs 10.4) and 0.85 where it took 1.6 for a rerun with nothing to change (0.63 s vs 0.96),
+# median of 3 and 6 launches each on a quiet machine (2026-12-06). ext-to-bronze parses in Java and
+# keeps C2; bronze-rest is not measured yet, so it keeps the default too.
+DEFAULT_SUBCOMMAND_JVM_OPTIONS: dict[str, tuple[str, ...]] = {"silver": ("-XX:TieredStopAtLevel=1",)}
 
 
 class ClassArchive:
