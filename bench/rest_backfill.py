@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import socket
 import subprocess
+import sys
 import json
 import time
 import urllib.parse
@@ -177,7 +178,14 @@ def run(size: str, raw_dir: Path) -> Result:
                 run_venue(result, venue, config, env, window, minutes, start, base)
         finally:
             simulator.terminate()
-            simulator.wait(timeout=30)
+            try:
+                simulator.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                # Once seen under make test's load (the JVM did not exit within 30 s of SIGTERM): the
+                # simulator is only the load here, so it is killed rather than failing the measurement.
+                print("bench: the exchange simulator did not stop within 30 s of SIGTERM; killed", file=sys.stderr)
+                simulator.kill()
+                simulator.wait()
     result.write(raw_dir)
     return result
 
