@@ -174,8 +174,8 @@ def launch(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path 
 def worker_command(config: Path, *args: str, jvm_options: Sequence[str] = ()) -> list[str]:
     from dagster_project.worker_jvm import DEFAULT_SUBCOMMAND_JVM_OPTIONS, DEFAULT_WORKER_JVM_OPTIONS
 
-    subcommand = DEFAULT_SUBCOMMAND_JVM_OPTIONS.get(args[0], ()) if args else ()
-    return [java(), *DEFAULT_WORKER_JVM_OPTIONS, *subcommand, *jvm_options, "-jar", str(WORKER_JAR), "--config", str(config), *args]
+    subcommand_options = DEFAULT_SUBCOMMAND_JVM_OPTIONS.get(args[0], ()) if args else ()
+    return [java(), *DEFAULT_WORKER_JVM_OPTIONS, *subcommand_options, *jvm_options, "-jar", str(WORKER_JAR), "--config", str(config), *args]
 
 
 class DagsterLaunches:

@@ -120,6 +120,7 @@ final class WindowReplay {
                     take(shortcut.candle(), receivedAt);
                     continue;
                 }
+                // A time outside the folder's hour: the general way below refuses the line with its reason.
             }
             String text = reader.lineText();
             RawEvent event;
